@@ -1,0 +1,102 @@
+"""The library API: documents in, records out.  The CLI is a thin layer on this.
+
+Each document is processed inside its own try/except, so one bad input
+becomes a ``ReadError`` with a reason and the rest of the batch goes on
+(spaCy's ``Language.pipe`` idea).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Iterator
+
+from pipeline.clean import Cleaned, clean
+from pipeline.extract.activities import extract_activities
+from pipeline.extract.counts import extract_counts
+from pipeline.extract.dates import parse_date
+from pipeline.extract.departments import extract_departments
+from pipeline.extract.people import extract_people
+from pipeline.extract.region import extract_region
+from pipeline.read import Columns, NoArticleError, document_text, read_inputs
+from pipeline.types import Document, ReadError, Record, Source
+
+_SPACES = re.compile(r"\s+")
+
+
+def document_id(source: Source) -> str:
+    """Stable across runs: from the address, else the path and row position."""
+    key = source.url or f"{source.path or '-'}#{source.position or 0}"
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+
+
+def content_hash(text: str) -> str:
+    """Exact copies of the clean text share it, whatever their line breaks."""
+    return hashlib.sha1(_SPACES.sub("", text).encode("utf-8")).hexdigest()[:16]
+
+
+def extract(cleaned: Cleaned, source: Source, *, title_hint: str | None = None, date_hint: str | None = None) -> Record:
+    """Build the record of one cleaned document: metadata, region, items."""
+    meta = cleaned.metadata
+    text = cleaned.text
+    title = meta.title or title_hint
+    region = extract_region(text, title=title)
+    return Record(
+        id=document_id(source),
+        content_hash=content_hash(text),
+        source=source,
+        title=title,
+        published=meta.published or (parse_date(date_hint) if date_hint else None),
+        outlet=meta.outlet,
+        reporters=list(meta.reporters),
+        editor=meta.editor,
+        region=region,
+        text=text,
+        original=cleaned.original,
+        noise=cleaned.noise,
+        counts=extract_counts(text),
+        departments=extract_departments(text, region=region),
+        activities=extract_activities(text),
+        people=extract_people(text),
+    )
+
+
+def process_document(document: Document) -> Record:
+    """Clean and extract one document (raises on a document that has no article)."""
+    text, title_hint = document_text(document)
+    cleaned = clean(text)
+    if document.replaced_bytes:
+        cleaned.noise.add("undecodable_bytes", document.replaced_bytes)
+    if not cleaned.text.strip():
+        raise NoArticleError(f"no article text left after cleaning ({_removed_summary(cleaned)})")
+    return extract(cleaned, document.source, title_hint=title_hint, date_hint=document.published)
+
+
+def _removed_summary(cleaned: Cleaned) -> str:
+    counters = {k: v for k, v in cleaned.noise.counters.items() if v and k != "lines_removed"}
+    return ", ".join(f"{k} {v}" for k, v in sorted(counters.items())) or "input was empty"
+
+
+def process_documents(documents: Iterable[Document | ReadError]) -> Iterator[Record | ReadError]:
+    for document in documents:
+        if isinstance(document, ReadError):
+            yield document
+            continue
+        try:
+            yield process_document(document)
+        except NoArticleError as error:
+            yield ReadError(document.source, str(error))
+        except Exception as error:  # one bad document fails alone, with its reason
+            yield ReadError(document.source, f"internal error: {type(error).__name__}: {error}")
+
+
+def process_paths(paths: Iterable[str], *, columns: Columns = Columns(), max_bytes: int | None = None) -> Iterator[Record | ReadError]:
+    options: dict = {"columns": columns}
+    if max_bytes is not None:
+        options["max_bytes"] = max_bytes
+    yield from process_documents(read_inputs(paths, **options))
+
+
+def extract_text(text: str, *, path: str | None = None, url: str | None = None) -> Record:
+    """Clean and extract a text given as a string (the Python API's short form)."""
+    return process_document(Document(source=Source(path=path, url=url), text=text))
