@@ -56,9 +56,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"pred={p.province}/{p.city}/{p.district} ({p.adcode})  "
                 f"{'' if row['hit']['district'] else 'DISTRICT'}"
             )
-    print(
-        f"n={acc['n']}  district={acc['district']:.3f}  city={acc['city']:.3f}  province={acc['province']:.3f}"
-    )
+    print(f"n={acc['n']}  district={acc['district']:.3f}  city={acc['city']:.3f}  province={acc['province']:.3f}")
     return 0
 
 

@@ -24,6 +24,7 @@ streets.csv.  Output columns (tab separated, one header comment block):
 * ``kind``: regular | functional (the statistical source's 7x codes:
   开发区, 高新区, 新区, 管理区 ... listed by 国家统计局, not by 民政部).
 * ``short``: '|'-separated short forms used for matching (江汉区 → 江汉,
+  郑州航空港经济综合实验区 → 郑州航空港区|航空港区,
   广西壮族自治区 → 广西, 文山壮族苗族自治州 → 文山州|文山, 石林彝族自治县 →
   石林县|石林).  A short form of one character is never emitted.  Whether a
   short form may be trusted in running text (it may be a common word:
@@ -56,6 +57,11 @@ ETHNIC_GROUPS = sorted(
 MUNICIPAL_CITY_NAMES = {"市辖区", "县"}
 DIRECT_COUNTY_CITY_NAMES = {"省直辖县级行政区划", "自治区直辖县级行政区划"}
 DISTRICT_SUFFIXES = ("自治县", "自治旗", "新区", "特区", "林区", "区", "县", "市", "旗")
+FUNCTIONAL_ABBREVIATIONS = {
+    "经济技术开发区": ["经开区", "经济开发区"],
+    "高新技术产业开发区": ["高新区"],
+    "经济综合实验区": ["区"],
+}
 COLUMNS = ("adcode", "level", "name", "short", "province", "city", "district", "kind")
 
 
@@ -102,10 +108,31 @@ def shorten_district(name: str) -> list[str]:
         base = strip_ethnic(name, suffix)
         if base:
             out = [base + suffix[-1]]
-            return out + [base] if len(base) >= 2 else out
+            return [*out, base] if len(base) >= 2 else out
     for suffix in DISTRICT_SUFFIXES:
         if name.endswith(suffix) and len(name) - len(suffix) >= 2:
             return [name[: -len(suffix)]]
+    return []
+
+
+def shorten_functional(name: str, city: str | None) -> list[str]:
+    """Usual abbreviations of a functional area's name.
+
+    郑州航空港经济综合实验区 → 郑州航空港区, 航空港区; 长春经济技术开发区 →
+    长春经开区, 长春经济开发区.  A form is dropped when nothing but the
+    generic part would be left (no bare 高新区).
+    """
+    for suffix, abbrevs in FUNCTIONAL_ABBREVIATIONS.items():
+        if not name.endswith(suffix):
+            continue
+        core = name[: -len(suffix)]
+        forms = [core + a for a in abbrevs]
+        for prefix in [city or "", *shorten_city(city or "")]:
+            rest = core[len(prefix) :]
+            if prefix and core.startswith(prefix) and len(rest) >= 2:
+                forms += [rest + a for a in abbrevs]
+                break
+        return forms
     return []
 
 
@@ -132,7 +159,7 @@ def iter_table(src: Path) -> Iterator[tuple[str, ...]]:
         if code.endswith("00") or name == city:
             continue  # a city without counties (东莞市, 嘉峪关市) listed as its own area
         kind = "functional" if code[4] == "7" else "regular"
-        short = "" if kind == "functional" else "|".join(shorten_district(name))
+        short = "|".join(shorten_functional(name, city) if kind == "functional" else shorten_district(name))
         districts[code] = (prov, city or "", name)
         yield (code, "district", name, short, prov, city or "", name, kind)
     streets = src / "streets.csv"

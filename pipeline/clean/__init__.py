@@ -10,7 +10,8 @@ the text left by the one before, so every removal is counted by name in
 3. ``pinyin``         inline pinyin annotations (they spell the characters
                       as written, so this runs before script conversion)
 4. ``script``         traditional / HK / TW forms to simplified
-5. ``inline``         stray CMS tokens, image file names, inserted spam strings
+5. ``inline``         stray CMS tokens, image file names, inserted spam strings,
+                      doubled punctuation, bullets lost to a bad encoding
 6. ``lines``          chrome, spam, captions, metadata, title, header and tail
                       lines; the metadata is read before the lines go
 7. ``repeats``        repeated paragraphs and watermark tokens
@@ -24,7 +25,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from pipeline.clean.edits import Edit, OffsetMap, apply_edits
-from pipeline.clean.inline import find_control_chars, find_image_filenames, find_inline_spam, find_stray_tokens
+from pipeline.clean.inline import (
+    find_broken_bullets,
+    find_control_chars,
+    find_doubled_punctuation,
+    find_image_filenames,
+    find_inline_spam,
+    find_stray_tokens,
+)
 from pipeline.clean.lines import find_noise_lines
 from pipeline.clean.mojibake import find_mojibake
 from pipeline.clean.pinyin import find_pinyin_annotations
@@ -71,7 +79,13 @@ def find_blank_lines(text: str) -> list[Edit]:
 
 
 def _inline_edits(text: str) -> list[Edit]:
-    edits = find_stray_tokens(text) + find_image_filenames(text) + find_inline_spam(text)
+    edits = (
+        find_stray_tokens(text)
+        + find_image_filenames(text)
+        + find_inline_spam(text)
+        + find_doubled_punctuation(text)
+        + find_broken_bullets(text)
+    )
     return _drop_overlaps(edits)
 
 

@@ -10,14 +10,14 @@ import re
 from functools import cache
 
 from pipeline.clean.edits import Edit
-from pipeline.data import read_lines
+from pipeline.data import read_lines, read_sections
 
 # A site address right after one of these words is a reference the article
 # makes (请登录 www.gov.cn), not an insertion.
 REFERENCE_CUES = ("网址", "登录", "登陆", "访问", "网站", "官网", "浏览", "邮箱", "关注", "搜索")
 
 _IMAGE_FILE = re.compile(
-    r"[A-Za-z0-9_\-./\\]*[A-Za-z0-9_\-]+\.(?:jpe?g|png|gif|webp|bmp|tiff?)(?![A-Za-z0-9])", re.IGNORECASE
+    r"(?:[\u4e00-\u9fff]{1,6}_)?[A-Za-z0-9_\-./\\]*[A-Za-z0-9_\-]+\.(?:jpe?g|png|gif|webp|bmp|tiff?)(?![A-Za-z0-9])", re.IGNORECASE
 )
 _ZERO_WIDTH = re.compile(r"[\u200b-\u200f\u2028\u2029\u2060\ufeff\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -48,6 +48,24 @@ def find_image_filenames(text: str) -> list[Edit]:
     return [Edit(m.start(), m.end(), "", "image_filenames") for m in _IMAGE_FILE.finditer(text)]
 
 
+# A bare domain (abc123.com) is found from its top-level domain, a literal
+# "." that the regex engine can scan for quickly, then widened to the left.
+_TLD = re.compile(r"\.(?:com|net|cc|vip|xyz|top|me|tv|co|info|club|site|online|shop|app|io)(?:\.[a-z]{2})?(?:/[A-Za-z0-9./?=&_%#-]*)?(?![A-Za-z0-9])")
+_HOST_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.")
+
+
+def find_bare_domains(text: str) -> list[tuple[int, int]]:
+    """Spans of bare site addresses such as ``abc123.com`` or ``x8.vip/reg``."""
+    spans = []
+    for match in _TLD.finditer(text):
+        start = match.start()
+        while start > 0 and text[start - 1] in _HOST_CHARS:
+            start -= 1
+        if match.start() - start >= 2 and (start == 0 or text[start - 1] != "@"):
+            spans.append((start, match.end()))
+    return spans
+
+
 def find_inline_spam(text: str) -> list[Edit]:
     """Gambling brands and site addresses inserted into sentences.
 
@@ -57,10 +75,49 @@ def find_inline_spam(text: str) -> list[Edit]:
     >>> find_inline_spam("详情请登录www.gov.cn查询")
     []
     """
+    spans = [m.span() for m in _inline_spam().finditer(text)] if _may_hold_spam(text) else []
+    spans += find_bare_domains(text)
     edits = []
-    for match in _pattern("inline_spam.txt").finditer(text):
-        before = text[max(0, match.start() - 6) : match.start()]
+    for start, end in sorted(set(spans)):
+        if edits and start < edits[-1].end:
+            continue
+        before = text[max(0, start - 6) : start]
         if any(cue in before for cue in REFERENCE_CUES):
             continue
-        edits.append(Edit(match.start(), match.end(), "", "spam_inline"))
+        edits.append(Edit(start, end, "", "spam_inline"))
     return edits
+
+
+@cache
+def _inline_spam() -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in read_sections("inline_spam.txt")["patterns"]))
+
+
+@cache
+def _spam_gate() -> re.Pattern[str]:
+    return re.compile("|".join(re.escape(word) for word in read_sections("inline_spam.txt")["gate"]))
+
+
+def _may_hold_spam(text: str) -> bool:
+    """Every inline spam pattern holds a gate word; most texts hold none."""
+    return _spam_gate().search(text) is not None
+
+
+_DOUBLED_PUNCT = re.compile(r"[,，](?=[,，、。;；:：!！?？])|。(?=。)")
+_BROKEN_BULLET = re.compile(r"(?m)^[ \t\u3000]*[?？](?=[\u4e00-\u9fff])")
+
+
+def find_doubled_punctuation(text: str) -> list[Edit]:
+    """A comma doubled or put before another mark by a broken export: ``,,`` ``,、`` ``,。``.
+
+    >>> from pipeline.clean.edits import apply_edits
+    >>> apply_edits("辣椒,、茄子,,还有台风,。", find_doubled_punctuation("辣椒,、茄子,,还有台风,。"))[0]
+    '辣椒、茄子,还有台风。'
+    """
+    return [Edit(m.start(), m.end(), "", "doubled_punct") for m in _DOUBLED_PUNCT.finditer(text)]
+
+
+def find_broken_bullets(text: str) -> list[Edit]:
+    """A bullet character lost in a bad encoding round trip shows as ``?`` at
+    the start of a line; the item's text stays."""
+    return [Edit(m.start(), m.end(), "", "broken_bullets") for m in _BROKEN_BULLET.finditer(text)]

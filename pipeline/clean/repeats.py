@@ -9,7 +9,7 @@ from collections import Counter
 
 from pipeline.clean.edits import Edit
 
-MIN_REPEAT_CHARS = 6  # shorter repeated lines (一, 二) can be legitimate list items
+MIN_REPEAT_CHARS = 15  # shorter repeated lines (headings, table cells) can be legitimate
 WATERMARK_MIN_PARAGRAPHS = 3
 WATERMARK_MAX_CHARS = 30
 _WORDISH = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
@@ -28,7 +28,7 @@ def _paragraphs(text: str) -> list[tuple[int, int, str]]:
 def find_repeated_paragraphs(text: str) -> list[Edit]:
     """Later copies of a paragraph already seen (compared without spaces).
 
-    >>> [e.kind for e in find_repeated_paragraphs("甲乙丙丁戊己庚。\\n其他段落内容。\\n甲乙丙丁戊己庚。")]
+    >>> [e.kind for e in find_repeated_paragraphs("甲乙丙丁戊己庚辛壬癸子丑寅卯辰。\\n其他段落内容。\\n甲乙丙丁戊己庚辛壬癸子丑寅卯辰。")]
     ['duplicate_paragraphs']
     """
     seen: set[str] = set()

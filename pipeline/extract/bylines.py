@@ -21,10 +21,10 @@ from __future__ import annotations
 
 import re
 
-from pipeline.extract.dates import parse_date
+from pipeline.extract.dates import parse_date, published_on_line
 from pipeline.extract.people import is_person_name
 
-_OUTLET_LABELS = "信息来源 来源于 來源於 来源 來源 稿源 出处 出處 转自 轉自"
+_OUTLET_LABELS = "信息来源 来源于 來源於 來源于 来源 來源 稿源 出处 出處 转自 轉自"
 _REPORTER_LABELS = (
     "本报记者 本報記者 本刊记者 本刊記者 特约记者 特約記者 全媒体记者 全媒體記者 融媒体记者 融媒體記者 "
     "首席记者 见习记者 見習記者 实习生 實習生 记者 記者 通讯员 通訊員 作者 撰稿 撰文 文/图 文／图 图/文 圖/文 文/圖"
@@ -65,10 +65,10 @@ for _field, _labels, _rank in (
 _ALL_LABELS = _alternation(" ".join(_FIELD_OF))
 # a label followed by a colon or bar, or directly by a value (记者张晓博, 来源 X);
 # 文 alone needs a separator after it (文/图 X, 文:X) so that 文化… is not a label
-_LABEL = re.compile(rf"(?P<label>{_ALL_LABELS}|文(?=\s*[::|｜]))\s*(?P<sep>[::︰|｜])?\s*")
+_LABEL = re.compile(rf"(?P<label>{_ALL_LABELS}|文(?=\s*[:\uff1a|｜]))\s*(?P<sep>[:\uff1a︰|｜])?\s*")
 _WIDGETS = re.compile(
     r"[\[【〖(]\s*(?:收藏|打印|关闭|關閉|打印本页|关闭窗口|大|中|小|默认|返回顶部|纠错|字体|字號|字号)\s*[\]】〗)]"
-    r"|(?:字号|字號|字体|字體)\s*[::]?\s*(?:[\[【〖]?\s*[大中小默认]\s*[\]】〗]?\s*){0,4}"
+    r"|(?:字号|字號|字体|字體)\s*[:\uff1a]?\s*(?:[\[【〖]?\s*[大中小默认]\s*[\]】〗]?\s*){0,4}"
     r"|(?<![\u4e00-\u9fff])[大中小](?=\s)|[【〖\[\]】〗]"
 )
 _DATE_TIME = re.compile(
@@ -77,25 +77,29 @@ _DATE_TIME = re.compile(
     r"|\d{1,2}:\d{2}(?::\d{2})?|星期[一二三四五六日天]"
 )
 _QUICK = re.compile(
-    rf"{_ALL_LABELS}|讯|訊|电|電|(?:19|20)\d\d\s*[-/.年]|[〇零一二]{{4}}年|^\s*[((]"
+    rf"{_ALL_LABELS}|(?:19|20)\d\d\s*[-/.年]|[〇零一二]{{4}}年|^[(\uff08]"
 )
-_NAME_SPLIT = re.compile(r"[、,,/／;;]|\s{2,}")
+_NAME_SPLIT = re.compile(r"[、,\uff0c/／;\uff1b]|\s{2,}")
 _NAME_SUFFIX = re.compile(r"(?:摄影|攝影|摄|攝|报道|報道|供图|供圖|文/图|图|圖|文)$")
 _LEAD = re.compile(r"^[\s■□●◆▲◇*>·•]+")
 _SELF_OUTLETS = re.compile(r"^(?:本报|本報|本刊|本台|本网|本網)")
 _VALUE_MAX = 30
+_QUICK_SCAN = 24  # a metadata line has a label or date near its start
+_DATELINE_SCAN = 40  # a dateline's 讯/电 comes within the first characters
+_DATELINE_HINT = re.compile(r"[讯訊电電]")
+_LINE_MAX = 200
 _PREFIX_MAX = 10
 
 _OUTLET = (
     r"[\u4e00-\u9fffA-Za-z0-9/·.]{1,16}?"
     r"(?:网|網|报|報|社|台|刊|端|号|號|新闻|新聞|融媒|观察|觀察|在线|在線|频道|頻道|中心|之声|之聲)"
-    r"(?:[((][\u4e00-\u9fff]{2,10}[))])?(?:[·/][\u4e00-\u9fff]{2,8})?"
+    r"(?:[(\uff08][\u4e00-\u9fff]{2,10}[)\uff09])?(?:[·/][\u4e00-\u9fff]{2,8})?"
 )
 _DATELINE = re.compile(
     rf"^\s*(?P<outlet>{_OUTLET})(?P<place>[\u4e00-\u9fff]{{0,6}}?)"
     r"(?:\d{1,2}月\d{1,2}日)?(?:讯|訊|电|電)"
-    r"(?:\s*[((](?P<credits>[^()()]{2,40})[))])?"
-    r"(?:\s*(?P<credits2>(?:记者|記者|通讯员|通訊員)[^,,。“”\"]{2,40}?)(?:报道|報道)[::])?"
+    r"(?:\s*[(\uff08](?P<credits>[^()\uff08\uff09]{2,40})[)\uff09])?"
+    r"(?:\s*(?P<credits2>(?:记者|記者|通讯员|通訊員)[^,\uff0c。“”\"]{2,40}?)(?:报道|報道)[:\uff1a])?"
 )
 
 
@@ -145,7 +149,7 @@ def parse_dateline(line: str) -> dict | None:
 
     >>> d = parse_dateline("荆楚网(湖北日报网)讯(记者 何婧 通讯员 顾蝶)“没想到…”")
     >>> d["outlet"], d["reporters"], d["end"]
-    ('荆楚网(湖北日报网)', ['何婧', '顾蝶'], 24)
+    ('荆楚网(湖北日报网)', ['何婧', '顾蝶'], 25)
     """
     m = _DATELINE.match(line)
     if not m:
@@ -173,9 +177,9 @@ def _read_fields(text: str) -> dict | None:
         label = re.sub(r"\s+", "", m.group("label"))
         field, rank = _FIELD_OF.get(label, ("reporters", 0))
         end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
-        value = text[m.end() : end].strip(" \t|｜::")
+        value = text[m.end() : end].strip(" \t|｜:\uff1a")
         has_value_or_sep = has_value_or_sep or bool(value or m.group("sep"))
-        if len(value) > _VALUE_MAX or re.search(r"[。!?!?“”\"]", value):
+        if len(value) > _VALUE_MAX or re.search(r"[。!?\uff01\uff1f“”\"]", value):
             return None
         if field == "outlet" and value:
             out["outlet"] = out["outlet"] or value.split()[0]
@@ -185,14 +189,14 @@ def _read_fields(text: str) -> dict | None:
                 return None
             out["reporters"] += names
         elif field == "editor":
-            names = split_names(value)
+            names = [n for n in split_names(value) if is_person_name(n)]
             if names and rank > editor_rank:
                 out["editor"], editor_rank = names[0], rank
         elif field == "published":
             out["published"] = out["published"] or parse_date(value)
     if prefix:
         first_field = _FIELD_OF.get(re.sub(r"\s+", "", matches[0].group("label")), ("reporters", 0))[0]
-        if len(prefix) > _PREFIX_MAX or first_field != "reporters" or re.search(r"[,,。、]", prefix):
+        if len(prefix) > _PREFIX_MAX or first_field != "reporters" or re.search(r"[,\uff0c。、]", prefix):
             return None
         if not _SELF_OUTLETS.match(prefix):
             out["outlet"] = prefix
@@ -204,10 +208,11 @@ def _read_undated_names(rest: str, out: dict) -> bool:
     if not rest:
         return True
     names = split_names(rest)
+    rest = re.sub(r"\s+", " ", rest)
     if names and all(is_person_name(n) for n in names) and len("".join(names)) == len(re.sub(r"\s", "", rest)):
         out["reporters"] += names
         return True
-    return len(rest) <= 12 and not re.search(r"[,,。、;;!?!?“”\"]", rest)
+    return len(rest) <= 12 and not re.search(r"[,\uff0c。、;\uff1b!?\uff01\uff1f“”\"]", rest)
 
 
 def parse_byline(line: str) -> dict | None:
@@ -219,18 +224,24 @@ def parse_byline(line: str) -> dict | None:
     >>> parse_byline("记者从区人大常委会获悉,今年以来共收集建议120条。") is None
     True
     """
-    if not line or len(line) > 200 or not _QUICK.search(line):
+    if not line:
         return None
-    embedded = parse_dateline(line)
-    if embedded:
-        return embedded
+    if _DATELINE_HINT.search(line, 0, _DATELINE_SCAN):
+        embedded = parse_dateline(line)
+        if embedded:
+            return embedded
+    if len(line) > _LINE_MAX:
+        return None
+    head = line.lstrip()
+    if not _QUICK.search(head, 0, _QUICK_SCAN):
+        return None
     text = _LEAD.sub("", line).strip()
-    if text[:1] in "((" and text[-1:] in "))":
+    if text[:1] in "(\uff08" and text[-1:] in ")\uff09":
         text = text[1:-1].strip()
-    published = parse_date(text)
     text = _WIDGETS.sub(" ", text)
     dates_out = _DATE_TIME.sub("  ", text).strip()
     out = _read_fields(dates_out) if _LABEL.search(dates_out) else None
+    published = parse_date(text) if out is not None else published_on_line(text)
     if out is None:
         if not published:
             return None

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from itertools import pairwise
 from decimal import Decimal
 
 from pipeline.data import read_lines, read_sections
@@ -61,21 +62,28 @@ AR_NUM = r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?(?:[十百千万亿](?![{d}
 ONE_NUM = rf"(?:{AR_NUM}|{CN_NUM})"
 NUM_RANGE = rf"{ONE_NUM}(?:[余多]?\s?[-~～—–至到]\s?{ONE_NUM})?"
 
+BEFORE_RE = re.compile(rf"(?:{alternation(APPROX['before'])})$")
 COUNT_RE = re.compile(
-    rf"(?P<pre>{alternation(APPROX['before'])})?"
     rf"(?P<num>{NUM_RANGE})"
     rf"(?P<mid>{alternation(APPROX['between'])})?"
     rf"(?P<unit>{alternation(UNITS)})"
     rf"(?P<post>{alternation(APPROX['after'])})?"
 )
-PERCENT_CN_RE = re.compile(rf"(?P<pre>{alternation(APPROX['before'])})?百分之(?P<num>{ONE_NUM})")
+PERCENT_CN_RE = re.compile(rf"百分之(?P<num>{ONE_NUM})")
+LOOKBACK = 300
+CONTEXT_CHARS = 40  # how far back a count's object or verb is looked for
 
 PHRASE_RE = re.compile(alternation(EXCLUSIONS["phrases"]))
 FOLLOWER_RE = re.compile(alternation(EXCLUSIONS["followers"]))
 DURATION_RE = re.compile(rf"(?:{alternation(EXCLUSIONS['durations'])})")
 POINT_NOUN_RE = re.compile(rf"[\w、]{{0,6}}?(?:{alternation(EXCLUSIONS['points'])})")
 SESSION_RE = re.compile(r"(?:全体)?(?:会议|全会|大会)")
-QUOTE_RE = re.compile(r"“[^“”\n]{1,24}”|‘[^‘’\n]{1,24}’|「[^「」\n]{1,24}」|『[^『』\n]{1,24}』|\"[^\"\n]{1,24}\"|《[^《》\n]{1,60}》|【[^【】\n]{1,30}】|〈[^〈〉\n]{1,30}〉")
+SESSION_BEFORE_RE = re.compile(r"届|(?:人大|常委会|政协)$")
+ADDRESS_UNITS = {"栋", "幢", "组", "单元"}
+ADDRESS_BEFORE = "村社组苑园围庄里城湾号区"
+QUOTE_RE = re.compile(
+    r"“[^“”\n]{1,24}”|‘[^‘’\n]{1,24}’|「[^「」\n]{1,24}」|『[^『』\n]{1,24}』|\"[^\"\n]{1,24}\"|《[^《》\n]{1,60}》|【[^【】\n]{1,30}】|〈[^〈〉\n]{1,30}〉"
+)
 CLAUSE_INSIDE_RE = re.compile(r"[,，。;；!！?？:：]")
 CLAUSE_END_RE = re.compile(r"[,，。;；!！?？\n]")
 
@@ -101,18 +109,39 @@ def extract_counts(text: str) -> list[Count]:
     [('130家', 130.0, '家', '='), ('90余个', 90.0, '个', '>')]
     """
     shields = find_shields(text)
-    ends = [m.start() for m in CLAUSE_END_RE.finditer(text)]
     counts = []
     for match in COUNT_RE.finditer(text):
         count = read_count(text, match, shields)
         if count is not None:
-            counts.append(describe_count(text, count, ends))
+            counts.append(describe_count(text, count))
     for match in PERCENT_CN_RE.finditer(text):
         count = read_percent_words(text, match, shields)
         if count is not None:
-            counts.append(describe_count(text, count, ends))
+            counts.append(describe_count(text, count))
     counts.sort(key=lambda c: c.span)
+    inherit_list_indicators(text, counts)
     return counts
+
+
+SENTENCE_END_RE = re.compile(r"[。;；!！?？\n]")
+
+
+def inherit_list_indicators(text: str, counts: list[Count]) -> None:
+    """Items of a breakdown take the indicator of the total they break down.
+
+    In ``建成25个活动室,其中,区级1个、街道8个、社区16个`` the items name no
+    object of their own; after 其中, a count with the total's unit and no
+    indicator of its own (``other``) gets the total's.
+    """
+    parent: Count | None = None
+    for previous, count in pairwise(counts):
+        between = text[previous.span[1] : count.span[0]]
+        if SENTENCE_END_RE.search(between):
+            parent = None
+        if "其中" in between and previous.indicator != "other":
+            parent = previous
+        if parent and count.unit == parent.unit and count.indicator == "other":
+            count.indicator = parent.indicator
 
 
 def find_shields(text: str) -> list[tuple[int, int]]:
@@ -133,7 +162,7 @@ def find_shields(text: str) -> list[tuple[int, int]]:
 
 def is_shielded(position: int, shields: list[tuple[int, int]]) -> bool:
     """True if ``position`` falls inside one of the sorted ``shields`` spans (each short)."""
-    index = bisect_right(shields, (position, len(shields) + 1 << 40)) - 1
+    index = bisect_right(shields, (position, float("inf"))) - 1
     while index >= 0 and shields[index][0] > position - 80:
         start, end = shields[index]
         if start <= position < end:
@@ -146,7 +175,7 @@ def read_count(text: str, match: re.Match, shields: list[tuple[int, int]]) -> Co
     """Turn one regex match into a Count, or None when the grammar says it is not one."""
     num, unit = match.group("num"), match.group("unit")
     start = match.start("num")
-    pre = usable_prefix(text, match)
+    pre = usable_prefix(text, start, num)
     if is_not_quantity(text, start, num, unit, pre or match.group("mid")):
         return None
     if is_not_measure_word(text, match.end("unit"), unit, num, start):
@@ -154,6 +183,8 @@ def read_count(text: str, match: re.Match, shields: list[tuple[int, int]]) -> Co
     if is_shielded(start, shields):
         return None
     kind = UNITS[unit]
+    if kind == "percent":
+        unit = "%"
     if kind == "money" and unit == "元" and num.endswith(MONEY_MULTIPLIERS):
         unit = num[-1] + "元"
         num = strip_multiplier(num, num[-1])
@@ -162,7 +193,7 @@ def read_count(text: str, match: re.Match, shields: list[tuple[int, int]]) -> Co
         return None
     low, high = parsed
     approx = choose_approx(pre, match.group("mid"), match.group("post"), high is not None)
-    span_start = match.start("pre") if pre else start
+    span_start = start - len(pre) if pre else start
     span_end = match.end("post") if match.group("post") else match.end("unit")
     return Count(
         value=to_number(low),
@@ -179,8 +210,9 @@ def read_percent_words(text: str, match: re.Match, shields: list[tuple[int, int]
     parsed = parse_decimal(match.group("num"))
     if parsed is None or is_shielded(match.start(), shields):
         return None
-    pre = usable_prefix(text, match)
-    start = match.start("pre") if pre else match.start("num") - 3
+    start = match.start()
+    pre = usable_prefix(text, start, match.group("num"))
+    start -= len(pre or "")
     return Count(
         value=to_number(parsed[0]),
         unit="%",
@@ -190,19 +222,20 @@ def read_percent_words(text: str, match: re.Match, shields: list[tuple[int, int]
     )
 
 
-def usable_prefix(text: str, match: re.Match) -> str | None:
-    """The approximation word before the number, unless it belongs to another word.
+def usable_prefix(text: str, start: int, num: str) -> str | None:
+    """The approximation word just before the number, unless it belongs to another word.
 
     最近3个 is "the last three", 签约12个 is "signed twelve": neither is approximate.
     上 only means "more than" before a bare multiplier (上万人).
     """
-    pre = match.group("pre")
-    if not pre:
+    found = BEFORE_RE.search(text, max(0, start - 4), start)
+    if not found:
         return None
-    before = text[match.start("pre") - 1] if match.start("pre") > 0 else ""
+    pre = found.group(0)
+    before = text[found.start() - 1] if found.start() > 0 else ""
     if pre in PREFIX_BLOCKERS and before and before in PREFIX_BLOCKERS[pre]:
         return None
-    if pre == "上" and match.group("num") not in BARE_MULTIPLIERS:
+    if pre == "上" and num not in BARE_MULTIPLIERS:
         return None
     return pre
 
@@ -231,13 +264,25 @@ def is_not_measure_word(text: str, end: int, unit: str, num: str, start: int) ->
         return True
     if unit == "个" and DURATION_RE.match(after):
         return True
-    if unit == "次" and SESSION_RE.match(after) and "届" in text[max(0, start - 10) : start]:
+    if unit == "次" and SESSION_RE.match(after) and SESSION_BEFORE_RE.search(text[max(0, start - 10) : start]):
+        return True
+    if unit in ADDRESS_UNITS and is_address(text, start, end, unit):
         return True
     if unit == "点" and not POINT_NOUN_RE.match(after):
         return True
-    if unit == "期" and num[0] in CN_DIGIT_CHARS and after.startswith(("工程", "项目", "建设")):
+    if unit == "期" and (
+        text[start - 1 : start] == "年" or (num[0] in CN_DIGIT_CHARS and after.startswith(("工程", "项目", "建设")))
+    ):
         return True
     return False
+
+
+def is_address(text: str, start: int, end: int, unit: str) -> bool:
+    """新围21栋, 天泉村六组, “45栋、95栋的女儿墙”: a building or group number, not a count."""
+    if start > 0 and text[start - 1] in ADDRESS_BEFORE:
+        return True
+    after = text[end : end + 8]
+    return after.startswith("的") or re.match(rf"、\d+{unit}", after) is not None
 
 
 def strip_multiplier(num: str, multiplier: str) -> str:
@@ -257,19 +302,172 @@ def to_number(value: Decimal) -> float:
     return float(value)
 
 
-def describe_count(text: str, count: Count, ends: list[int]) -> Count:
-    """Fill evidence, object, action and indicator from the count's clause."""
+def load_cues() -> tuple[dict[str, str], dict[str, str]]:
+    """``object word -> indicator`` and ``action word -> indicator``; the first section listing a word wins."""
+    objects: dict[str, str] = {}
+    actions: dict[str, str] = {}
+    for indicator, lines in read_sections("counts_cues.txt").items():
+        for line in lines:
+            role, _, words = line.partition(":")
+            table = objects if role.strip() == "object" else actions
+            for word in words.split():
+                table.setdefault(word, indicator)
+    return objects, actions
+
+
+OBJECT_CUES, ACTION_CUES = load_cues()
+CUE_RE = re.compile(alternation([*OBJECT_CUES, *ACTION_CUES]))
+OBJECT_RE = re.compile(alternation(OBJECT_CUES))
+ACTION_RE = re.compile(alternation(ACTION_CUES))
+RATE_RE = re.compile(alternation(w for w, i in OBJECT_CUES.items() if i.endswith("_rate")) + "|基本满意")
+NOUN_PHRASE_END_RE = re.compile(r"[在对向把将从给同被是为由]|来(?!自)|、(?=.{0,4}\d)|[^\w“”‘’「」()（）、]")
+QUOTED_AFTER_RE = re.compile(r"[“‘「]([^”’」]{1,20})[”’」]")
+SUGGESTION_FLOW = ("suggestions_referred", "suggestions_resolved", "suggestions_collected")
+PEOPLE_UNITS = {"名", "人", "位", "人次"}
+EVENT_UNITS = {"次", "场", "场次", "期", "轮", "个"}
+ORG_UNITS = {"家", "个", "户", "所"}
+PLATFORM_UNITS = {"个", "处", "家", "所", "座"}
+UNIT_FALLBACK = {
+    "人次": "participants", "户": "beneficiaries", "场": "events_held", "场次": "events_held",
+    "栋": "projects", "幢": "projects", "盏": "projects", "株": "projects", "棵": "projects",
+}  # fmt: skip
+OBJECT_WINDOW = 16
+CUE_GAP = 1
+FLOW_WINDOW = 10
+
+
+def describe_count(text: str, count: Count) -> Count:
+    """Fill evidence, object, action and indicator from the count's clause.
+
+    When the clause names nothing countable but has a verb (共建立了16个),
+    the clause before it is searched for the object.
+    """
     start, end = count.span
-    index = bisect_right(ends, start - 1)
-    clause_start = ends[index - 1] + 1 if index > 0 else 0
-    clause_end = ends[index] if index < len(ends) else len(text)
-    while clause_end < end and index + 1 < len(ends):
-        index += 1
-        clause_end = ends[index]
+    clause_start = find_clause_start(text, start)
+    previous_start = find_clause_start(text, clause_start - 1) if clause_start > 0 else 0
+    boundary = CLAUSE_END_RE.search(text, end)
+    clause_end = boundary.start() if boundary else len(text)
     count.evidence = text[clause_start:clause_end]
-    before = text[clause_start:start]
+    before = text[max(clause_start, start - CONTEXT_CHARS) : start]
     after = text[end:clause_end]
+    context = text[max(previous_start, clause_start - CONTEXT_CHARS) : clause_start]
     count.object = find_object(before, after)
     count.action = find_action(before, after)
-    count.indicator = choose_indicator(count, before, after)
+    if count.object is None and count.action and text[clause_start - 1 : clause_start] in ",，":
+        count.object = find_object(context, "")
+    count.indicator = choose_indicator(count, before, after, context)
     return count
+
+
+def find_clause_start(text: str, position: int) -> int:
+    """Start of the clause holding ``position``: just after the last , 。 ; ! ? or line break."""
+    low = max(0, position - LOOKBACK)
+    boundary = CLAUSE_END_RE.search(text[low:position][::-1])
+    return position - boundary.start() if boundary else low
+
+
+def find_object(before: str, after: str) -> str | None:
+    """What is counted: the head noun of the phrase after the measure word
+    (98家企业, 11个街道人大代表接待室 → 接待室), else the nearest cue noun
+    before the number (走访企业130家).
+
+    The phrase after the count runs over adjacent cue words and stops at a
+    verb, a preposition or punctuation; a quoted name right after the count
+    (25个“代表联系群众活动室”) is read as that phrase.
+    """
+    quoted = QUOTED_AFTER_RE.match(after)
+    if quoted:
+        found = OBJECT_RE.findall(quoted.group(1))
+        if found:
+            return found[-1]
+    head = read_head_noun(after[:OBJECT_WINDOW])
+    if head:
+        return head
+    found = [word for word in CUE_RE.findall(before) if word in OBJECT_CUES]
+    return found[-1] if found else None
+
+
+def read_head_noun(window: str) -> str | None:
+    """The last cue noun of the first run of adjacent cue nouns in ``window``."""
+    stop = NOUN_PHRASE_END_RE.search(window)
+    window = window[: stop.start()] if stop else window
+    head, last_end = None, None
+    for match in CUE_RE.finditer(window):
+        word = match.group(0)
+        if word not in OBJECT_CUES:
+            break
+        if last_end is not None and match.start() - last_end > CUE_GAP:
+            break
+        head, last_end = word, match.end()
+    return head
+
+
+def find_action(before: str, after: str) -> str | None:
+    """The verb of the count: the nearest cue verb before it, else the first after it."""
+    found = ACTION_RE.findall(before)
+    if found:
+        return found[-1]
+    match = ACTION_RE.search(after)
+    return match.group(0) if match else None
+
+
+def choose_indicator(count: Count, before: str, after: str, context: str = "") -> str:
+    """The indicator of counts.md, from the unit, the object and the verbs around.
+
+    1. rates: the rate noun before a percentage (满意率, 办结率);
+    2. money units are funds;
+    3. the object's indicator, checked against the unit (代表 counted by 名
+       are deputies, 代表小组 counted by 个 are not);
+    4. suggestions (建议, 诉求, 问题…) follow their verb: 交办 → referred,
+       办结 → resolved, otherwise collected;
+    5. the unit alone (人次, 户, 场次), else other.
+
+    ``context`` is the clause before, where a rate's noun often stands
+    (代表对办理工作满意的160件,占96.39%).
+    """
+    unit = count.unit
+    if unit == "%":
+        rates = RATE_RE.findall(before) or RATE_RE.findall(context)
+        return OBJECT_CUES.get(rates[-1], "other") if rates else "other"
+    if UNITS.get(unit) == "money":
+        return "funds"
+    indicator = OBJECT_CUES.get(count.object or "")
+    if unit == "户":
+        return indicator if indicator in ("orgs_visited", "projects") else "beneficiaries"
+    if indicator == "suggestions_collected" or (indicator is None and unit in ("件", "条", "个", "项")):
+        return choose_suggestion_flow(before, after, indicator)
+    if indicator in ("other", "projects") and unit in ("件", "条"):
+        flow = choose_suggestion_flow(before, after, None)
+        if flow != "other" and (indicator == "other" or count.object not in after[:OBJECT_WINDOW]):
+            return flow
+    checks = {
+        "deputies": PEOPLE_UNITS,
+        "participants": PEOPLE_UNITS | {"批"},
+        "events_held": EVENT_UNITS,
+        "beneficiaries": {"名", "人", "人次"},
+        "orgs_visited": ORG_UNITS,
+        "platforms": PLATFORM_UNITS,
+        "satisfaction_rate": set(),
+        "completion_rate": set(),
+    }
+    if indicator in checks:
+        return indicator if unit in checks[indicator] else "other"
+    if indicator is not None:
+        return indicator
+    return UNIT_FALLBACK.get(unit, "other")
+
+
+def choose_suggestion_flow(before: str, after: str, indicator: str | None) -> str:
+    """Collected, referred or resolved, by the verb of the count.
+
+    A verb right after the count wins (13条已办理到位, 10余条意见建议当天便交办),
+    then the nearest one before it in the clause; a count of nothing in
+    particular with no such verb is ``other``.
+    """
+    for word in CUE_RE.findall(after[:FLOW_WINDOW]):
+        if ACTION_CUES.get(word) in SUGGESTION_FLOW:
+            return ACTION_CUES[word]
+    verbs = [ACTION_CUES[w] for w in CUE_RE.findall(before) if ACTION_CUES.get(w) in SUGGESTION_FLOW]
+    if verbs:
+        return verbs[-1]
+    return indicator or "other"

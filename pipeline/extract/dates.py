@@ -31,10 +31,10 @@ _CHINESE = re.compile(rf"([{_CN_DIGIT}]{{4}})年({_CN_SMALL})月({_CN_SMALL})[�
 
 # A date right after one of these is not the page's publication date
 # (交办日期:2015年2月9日, 截至2020年10月15日, 成立于2012年11月20日).
-_NOT_PUBLISHED_BEFORE = re.compile(r"(?:交办|反馈|截至|截止|成立|答复|办结|签发|开工|竣工|完成|于|自|从|至|到)\s*(?:日期|时间)?\s*[::]?\s*$")
-_PUBLISHED_CUE = re.compile(r"(?:发布|發布|发表|發表|发文|更新|录入|上传)?(?:时间|時間|日期)\s*[::|]|来源|來源")
+_NOT_PUBLISHED_BEFORE = re.compile(r"(?:交办|反馈|截至|截止|成立|答复|办结|签发|开工|竣工|完成|于|自|从|至|到)\s*(?:日期|时间)?\s*[:\uff1a]?\s*$")
+_PUBLISHED_CUE = re.compile(r"(?:发布|發布|发表|發表|发文|更新|录入|上传)?(?:时间|時間|日期)\s*[:\uff1a|]|来源|來源")
 _TIME = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?")
-_SENTENCE = re.compile(r"[。,,;;!!??]")
+_SENTENCE = re.compile(r"[。,\uff0c;\uff1b!\uff01?\uff1f]")
 _HEADER_LINES = 15
 _FOOTER_LINES = 5
 _REST_MAX = 30
@@ -94,7 +94,7 @@ def parse_date(s: str) -> str | None:
     return found[0][0] if found else None
 
 
-def _published_on_line(line: str) -> str | None:
+def published_on_line(line: str) -> str | None:
     """The date of a metadata line, or None when the line is narrative.
 
     A metadata line either names its date (发布时间:, 时间:, next to 来源) or
@@ -123,7 +123,7 @@ def find_published(lines: list[str]) -> tuple[str | None, int | None]:
     ('2023-07-31', 2)
     """
     for i, line in enumerate(lines[:_HEADER_LINES]):
-        iso = _published_on_line(line.strip())
+        iso = published_on_line(line.strip())
         if iso:
             return iso, i
     start = max(0, len(lines) - _FOOTER_LINES)

@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import re
 
+from opencc import OpenCC
+
 from pipeline.data import read_lines, read_sections
 from pipeline.types import Person
 
@@ -27,9 +29,12 @@ _ROLES = read_sections("roles.txt")
 TITLES = sorted(_ROLES["titles"], key=len, reverse=True)
 NAME_BEFORE_TITLES = sorted(_ROLES["name_before"], key=len, reverse=True)
 NOT_NAMES = frozenset(_ROLES["not_names"])
+GROUP_NOUNS = frozenset(_ROLES["group_nouns"])
 PREFIX_DROP = sorted(_ROLES["prefix_drop"], key=len, reverse=True)
 
 _SURNAME_LINES = read_lines("surnames.txt")
+# bylines may be read before script conversion: accept the traditional forms too
+_SURNAME_LINES = tuple(dict.fromkeys(_SURNAME_LINES + tuple(OpenCC("s2t").convert(s) for s in _SURNAME_LINES)))
 SINGLE_SURNAMES = "".join(s for s in _SURNAME_LINES if len(s) == 1)
 COMPOUND_SURNAMES = [s for s in _SURNAME_LINES if len(s) == 2]
 
@@ -40,10 +45,11 @@ _FOLLOW_WORDS = (
     "在 到 来到 参加 出席 主持 陪同 走访 深入 调研 视察 了解 接待 领衔 围绕 针对 作 做 "
     "和 与 及 同 向 对 为 的 就 也 都 又 还 是 将 已 正 便 则 先后 多次 积极 主动 "
     "现场 立即 当即 随即 耐心 认真 详细 专门 一起 共同 分别 个人 本人 代表 所 把 被 从 自 "
-    "以 用 于 通过 结合 牵头 负责 当场 再次 首先 随后 亲自 第一时间 长期"
+    "以 用 于 通过 结合 牵头 负责 当场 再次 首先 随后 亲自 第一时间 长期 连续 连任 曾 一直 始终 带头 "
+    "一同 今年 近年来 近日 日前 坚持 高兴 欣慰 激动 动情 热情 笑 感叹 自豪"
 ).split()
 _FOLLOW = "|".join(sorted(map(re.escape, _FOLLOW_WORDS), key=len, reverse=True))
-_BOUNDARY = rf"(?:[^\u4e00-\u9fff]|$|{_FOLLOW})"
+_BOUNDARY = rf"(?:[^\u4e00-\u9fff]|$|{_FOLLOW}|[\u4e00-\u9fff]{{2}}地[说讲道])"
 _HAN = r"[\u4e00-\u9fff]"
 _GIVEN_CHAR = r"[\u4e00-\u9fff](?<!某)"
 
@@ -62,10 +68,13 @@ _NAME_THEN_TITLE = re.compile(
     rf"(?P<title>{'|'.join(NAME_BEFORE_TITLES)})(?!{_HAN}*?(?:团|之家|联络|工作站|大会|小组))"
 )
 _NAME_IN_LIST = re.compile(NAME_PATTERN)
+_TITLE_AT_END = re.compile(rf"(?:{_TITLE})$")
+_LONGEST_TITLE = max(map(len, TITLES))
 _ROLE_LEFT = re.compile(r"[\u4e00-\u9fff]{0,18}$")
 # function words that end a role on its left (身为律师的区人大代表 → 区人大代表)
-_ROLE_STOP = re.compile(r".*[的是为在由了和与及对向请经将被把让等这该位名各届]")
+_ROLE_STOP = re.compile(r".*[的是为在由了着和与及对向请经将被把让给找等这该位名各届]")
 _PREFIX_DROP = re.compile(rf"^(?:{'|'.join(map(re.escape, PREFIX_DROP))})+")
+_NOT_NAME_CHARS = re.compile(r"某|人大|[的了们着]|日$")
 _DIGIT_ROLE = re.compile(r"^[第一二三四五六七八九十]+")
 
 
@@ -75,7 +84,7 @@ def is_person_name(s: str) -> bool:
     >>> is_person_name("张焕伦"), is_person_name("表示"), is_person_name("通过")
     (True, False, False)
     """
-    if s in NOT_NAMES or "某" in s:
+    if s in NOT_NAMES or s[:2] in NOT_NAMES or s[1:] in GROUP_NOUNS or _NOT_NAME_CHARS.search(s):
         return False
     if len(s) >= 3 and s[:2] in COMPOUND_SURNAMES:
         return len(s) <= 4
@@ -91,7 +100,13 @@ def read_role(text: str, title_start: int, title: str) -> tuple[str, int]:
         prefix = prefix[stop.end() :]
     prefix = _PREFIX_DROP.sub("", prefix)
     prefix = _DIGIT_ROLE.sub("", prefix)
-    return prefix + title, title_start - len(prefix)
+    role, start = prefix + title, title_start - len(prefix)
+    if start > 0 and text[start - 1] == "、":
+        before = _TITLE_AT_END.search(text, max(0, start - 1 - _LONGEST_TITLE), start - 1)
+        if before:
+            head, start = read_role(text, before.start(), before.group(0))
+            role = head + "、" + role
+    return role, start
 
 
 def split_names(names: str, offset: int) -> list[tuple[str, int]]:
