@@ -52,8 +52,14 @@ def score_departments(pred: list[dict], gold: list[dict]) -> dict:
     missed = [g["mention"] for g in required if not any(mentions_match(m, g["mention"]) for m in seen)]
     found = len(required) - len(missed)
     return {
-        "tp": tp, "fp": fp, "found": found, "gold": len(required), "func_ok": func_ok, "func_n": func_n,
-        "missed": missed, "false_positives": false_pos,
+        "tp": tp,
+        "fp": fp,
+        "found": found,
+        "gold": len(required),
+        "func_ok": func_ok,
+        "func_n": func_n,
+        "missed": missed,
+        "false_positives": false_pos,
     }
 
 
@@ -86,7 +92,9 @@ def evaluate(dev: Path = DEV, verbose: bool = False, out=sys.stdout) -> dict:
             print(f"{doc['id']}: missed {result['missed']} false+ {result['false_positives']}", file=out)
         if verbose:
             wrong = [
-                (d.mention, d.function, g["function"]) for d in pred for g in doc["departments"]
+                (d.mention, d.function, g["function"])
+                for d in pred
+                for g in doc["departments"]
                 if not g.get("optional") and mentions_match(d.mention, g["mention"]) and d.function != g["function"]
             ]
             if wrong:

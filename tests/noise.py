@@ -252,6 +252,17 @@ def damage_encoding(text: str) -> str | None:
     return damaged if damaged.encode("gbk") == text.encode("utf-8") else None
 
 
+def damage_encoding_lossy(text: str, _rng: random.Random | None = None) -> str:
+    """The whole text's UTF-8 bytes read as GBK, bytes that make no GBK pair
+    replaced by U+FFFD: what a real broken export gives.  The characters that
+    lost a byte cannot be repaired, only marked.
+
+    >>> damage_encoding_lossy("人大代表。")
+    '浜哄ぇ浠ｈ〃銆\ufffd'
+    """
+    return text.encode("utf-8").decode("gbk", errors="replace")
+
+
 _EVEN_HAN = re.compile(r"[\u4e00-\u9fff]{4,}")
 
 
@@ -284,6 +295,7 @@ NOISE_KINDS: dict[str, Callable[[str, random.Random], str]] = {
     "chrome": add_chrome,
     "spam_lines": add_spam_lines,
     "mojibake_passage": damage_passage,
+    "mojibake_lossy": damage_encoding_lossy,
 }
 # The order a page is made in: the farm rewrites the article, the template wraps it.
 ORDER = tuple(NOISE_KINDS) + ("mojibake",)
@@ -293,10 +305,10 @@ def make_noisy(text: str, rng: random.Random, kinds: Iterable[str] = ("pinyin", 
     """Apply each noise of ``kinds`` in page-making order (``ORDER``).
 
     ``mojibake`` garbles the whole result (UTF-8 read as GBK) and is skipped
-    when the bytes would not round-trip.
+    when the bytes would not round-trip; ``mojibake_lossy`` garbles it anyway.
 
-    >>> make_noisy("代表们走访了企业,收集意见建议。", random.Random(1), kinds=["editor"])
-    '代表们走访了企业,收集意见建议。\\n\\n责编:刘浪'
+    >>> make_noisy("代表们走访了企业,收集意见建议。", random.Random(1), kinds=["editor"])[-6:]
+    '\\n编辑:董霞'
     """
     wanted = set(kinds)
     unknown = wanted - set(ORDER)

@@ -25,7 +25,7 @@ TRADITIONAL = "今年以來，街道人大代表聯絡站共收集群眾意見�
         (TRADITIONAL.encode("gbk"), TRADITIONAL, "gb18030"),
         (SIMPLIFIED.encode("gb18030"), SIMPLIFIED, "gb18030"),
         (TRADITIONAL.encode("big5"), TRADITIONAL, "big5hkscs"),
-        ("ascii only".encode(), "ascii only", "utf-8"),
+        (b"ascii only", "ascii only", "utf-8"),
     ],
     ids=["utf8", "utf8-bom", "utf16le-bom", "utf16be-bom", "gb2312", "gbk", "gbk-trad", "gb18030", "big5", "ascii"],
 )
@@ -44,7 +44,8 @@ def test_truncated_last_character(codec):
 
 def test_stray_byte_in_utf8_is_replaced_and_counted():
     data = SIMPLIFIED.encode("utf-8") * 5
-    data = data[:50] + b"\xff" + data[50:]
+    cut = len("今年以来，".encode())  # a character boundary
+    data = data[:cut] + b"\xff" + data[cut:]
     decoded = decode_bytes(data)
     assert decoded.encoding == "utf-8"
     assert decoded.replaced == 1

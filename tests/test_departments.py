@@ -31,7 +31,7 @@ def _region(case) -> Region | None:
 def test_department_cases(case):
     found = extract_departments(case["text"], region=_region(case))
     assert [d.mention for d in found] == [e["mention"] for e in case["expected"]]
-    for item, expected in zip(found, case["expected"]):
+    for item, expected in zip(found, case["expected"], strict=True):
         for key in ("name", "function", "level"):
             if key in expected:
                 assert getattr(item, key) == expected[key], (item.mention, key)

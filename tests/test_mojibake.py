@@ -20,7 +20,7 @@ def _params():
         yield pytest.param(case, id=case["label"], marks=marks)
 
 
-@pytest.mark.parametrize("case", _params())
+@pytest.mark.parametrize("case", list(_params()))
 def test_case(case):
     edits, damaged = find_mojibake(case["original"])
     repaired, _ = apply_edits(case["original"], edits)

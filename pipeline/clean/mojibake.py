@@ -73,7 +73,16 @@ def load_seed_re() -> re.Pattern[str]:
     rare = "".join(c for c, s in zip(chars, simplified, strict=False) if weights.get(s, 0.0) < RARE_WEIGHT)
     rare_class = "".join(re.escape(c) for c in rare)
     han = r"\u3400-\u4dbf\u4e00-\u9fff"
-    return re.compile(rf"\ufffd|[{rare_class}\ue000-\uf8ff]|(?<=[{han}])\?|\?(?=[{han}])")
+    # kana and full-width letters touching Han: typical of UTF-8 read as GBK (浜哄ぇ浠ｈ〃)
+    odd = r"\u3040-\u30ff\uff21-\uff5a"
+    # A single rare character is usually part of a name; mojibake comes in
+    # clusters, so a seed is two rare characters at most one apart.
+    rare = rf"[{rare_class}\ue000-\uf8ff]"
+    # A "?" is a lost byte only with other signs of damage around it (Chinese
+    # questions end in "?" here too): a pinyin annotation whose "(" it ate,
+    # punctuation a shifted pair left behind, or a rare character close by.
+    lost = rf"\?[{_PINYIN_LETTERS}]{{1,7}}\)|\?[!,;:]|\?[^\n]{{0,2}}{rare}|{rare}[^\n]{{0,2}}\?"
+    return re.compile(rf"\ufffd|{rare}[^\x00-\x7f]?{rare}|[{han}][{odd}]|[{odd}][{han}]|{lost}")
 
 
 def find_mojibake(text: str) -> tuple[list[Edit], list[tuple[int, int]]]:
@@ -83,9 +92,9 @@ def find_mojibake(text: str) -> tuple[list[Edit], list[tuple[int, int]]]:
 
     >>> find_mojibake("人大代表联络站")
     ([], [])
-    >>> edits, damaged = find_mojibake("共收集" + "意见建议".encode("utf-8").decode("gbk") + "。")
+    >>> edits, damaged = find_mojibake("会上" + "人大代表".encode("utf-8").decode("gbk") + "发言。")
     >>> edits[0].replacement
-    '意见建议'
+    '人大代表'
     """
     if not text:
         return [], []
@@ -369,7 +378,7 @@ def resolve_by_reading(lead: int, syllable: str) -> str | None:
     >>> resolve_by_reading(0x93, "jù")
     '據'
     """
-    from pipeline.clean.pinyin import normalize_syllables, readings_of  # noqa: PLC0415
+    from pipeline.clean.pinyin import normalize_syllables, readings_of
 
     wanted = normalize_syllables(syllable)
     weights = load_char_weights()

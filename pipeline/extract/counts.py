@@ -22,8 +22,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from itertools import pairwise
 from decimal import Decimal
+from itertools import pairwise
 
 from pipeline.data import read_lines, read_sections
 from pipeline.extract.numerals import CN_DIGIT_CHARS, parse_decimal

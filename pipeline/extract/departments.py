@@ -107,7 +107,8 @@ PLACE_SUFFIX_RE = re.compile(rf"(?:{_alternation(PLACE_SUFFIXES)})$")
 QUOTE_RE = re.compile(r"“[^”\n]{1,40}”|‘[^’\n]{1,40}’|「[^」\n]{1,40}」")
 _STOPS = "".join(sorted(STOP_CHARS))
 TOWN_RE = re.compile(
-    rf"(?:^|(?<=[^{HAN}])|(?<=[{LEVEL_CHARS}{_STOPS}]))((?:(?![{_STOPS}])[{HAN}]){{2,4}}?)(镇|乡|街道|办事处|区|县)", re.M
+    rf"(?:^|(?<=[^{HAN}])|(?<=[{LEVEL_CHARS}{_STOPS}]))((?:(?![{_STOPS}])[{HAN}]){{2,4}}?)(镇|乡|街道|办事处|区|县)",
+    re.M,
 )
 
 
@@ -183,7 +184,7 @@ def _scan_name(text: str, end: int, cap: int, default: int, floor: int = 0, sing
         ch = text[pos]
         if not ("\u4e00" <= ch <= "\u9fff"):
             return n
-        if n == 0 and (ch in STOP_CHARS or single and ch in LEVEL_CHARS):
+        if n == 0 and (ch in STOP_CHARS or (single and ch in LEVEL_CHARS)):
             return 0
         if n >= 2 and (ch in STOP_CHARS or ch in LEVEL_CHARS):
             return n
@@ -202,9 +203,7 @@ def _known_name(text: str, end: int, known, floor: int = 0) -> int:
     return 0
 
 
-def parse_prefix(
-    text: str, start: int, known: set[str], gazetteer: frozenset[str], floor: int = 0
-) -> _Prefix | None:
+def parse_prefix(text: str, start: int, known: set[str], gazetteer: frozenset[str], floor: int = 0) -> _Prefix | None:
     """Jurisdiction written right before ``start``, read backwards token by token.
 
     Returns None for a prefix that names no single jurisdiction: a combination of
@@ -309,14 +308,20 @@ def _describe_core(kind: str, core: str, prefix: _Prefix | None) -> tuple[str, s
     """(function, long form of the core) or None when the core needs a prefix it lacks."""
     level = prefix.level if prefix else None
     if kind == "congress":
-        if (core == "人大" or core.startswith("人大") and core[2:3] not in "常主工机办研代" and "工委" not in core[2:]) and prefix is None:
+        if (
+            core == "人大" or (core.startswith("人大") and core[2:3] not in "常主工机办研代" and "工委" not in core[2:])
+        ) and prefix is None:
             return None
         long = core.replace("人大常委会", "人民代表大会常务委员会")
         if long == "人大":
             long = "人民代表大会"
         return "congress", long
     if kind == "party":
-        return ("party", "委员会") if prefix and prefix.suffix and len(prefix.suffix) == 1 and not prefix.bare in ("镇", "乡") else None
+        return (
+            ("party", "委员会")
+            if prefix and prefix.suffix and len(prefix.suffix) == 1 and prefix.bare not in ("镇", "乡")
+            else None
+        )
     if kind == "body":
         function, mode, long = BODIES[core]
         if mode in ("required", "name") and prefix is None:
@@ -352,18 +357,17 @@ def _make_name(
 ) -> tuple[str, str | None]:
     """Canonical name and level: place chain (or the region for a bare level) + long form."""
     if prefix is None:
-        place, level = None, None
-        if region is not None:
-            for level, place in (("district", region.district), ("city", region.city), ("province", region.province)):
-                if place:
-                    break
-        return (place or "") + long, level if place else None
+        levels = (("district", region.district), ("city", region.city), ("province", region.province)) if region else ()
+        level, place = next(((lv, p) for lv, p in levels if p), (None, ""))
+        return place + long, level
     if prefix.places and prefix.level is None:  # a place name used alone: 武岗人大, 江汉人大
         full = short.get(prefix.places[0])
         if full:
             match = PLACE_SUFFIX_RE.search(full)
             level = PLACE_SUFFIXES[match.group()][0] if match else None
-            _, level = _region_place(level, region, text) if full == (region.district if region else None) else (None, level)
+            _, level = (
+                _region_place(level, region, text) if full == (region.district if region else None) else (None, level)
+            )
             return full + long, level
         return prefix.places[0] + long, "township"
     if prefix.places:
@@ -439,8 +443,12 @@ def _build_item(text, match, region, known, gazetteer, short, quotes, floor) -> 
         name, level = long, "national"
     if kind == "congress" and match.group("cplace"):
         level = "township"
-    if kind == "party":
-        name = "中共" + name
+    if kind == "party":  # 中共渝中区委员会; a bare 区委 with no region stays 区委
+        name = (
+            "中共" + name
+            if prefix and (prefix.places or name[0] != prefix.bare[-1])
+            else mention.lstrip(DEMONSTRATIVES)
+        )
     return Department(mention, name, function, level, (m_start, end))
 
 

@@ -34,7 +34,9 @@ PREFIX_DROP = sorted(_ROLES["prefix_drop"], key=len, reverse=True)
 
 _SURNAME_LINES = read_lines("surnames.txt")
 # bylines may be read before script conversion: accept the traditional forms too
-_SURNAME_LINES = tuple(dict.fromkeys(_SURNAME_LINES + tuple(OpenCC("s2t").convert(s) for s in _SURNAME_LINES)))
+# (one converter for all: building an OpenCC converter loads its dictionaries)
+_TRADITIONAL_SURNAMES = OpenCC("s2t").convert("\n".join(_SURNAME_LINES)).split("\n")
+_SURNAME_LINES = tuple(dict.fromkeys(_SURNAME_LINES + tuple(_TRADITIONAL_SURNAMES)))
 SINGLE_SURNAMES = "".join(s for s in _SURNAME_LINES if len(s) == 1)
 COMPOUND_SURNAMES = [s for s in _SURNAME_LINES if len(s) == 2]
 

@@ -20,20 +20,29 @@ from pipeline.types import Document, ReadError, Source
 MAX_BYTES = 20 * 1024 * 1024  # a news report is kilobytes; 20 MB is a dump, not an article
 TABULAR_MAX_BYTES = 4 * 1024**3  # exports hold many documents
 HTML_SUFFIXES = (".html", ".htm", ".shtml", ".xhtml")
+# In a directory, only files of these kinds are documents (a corpus folder also
+# holds READMEs and source lists); a file named on the command line is always read.
+DOCUMENT_SUFFIXES = (".txt", ".text", "", *HTML_SUFFIXES, ".jsonl", ".ndjson", ".csv", ".tsv")
 
 __all__ = ["Columns", "Document", "ReadError", "iter_files", "read_bytes", "read_inputs", "read_path"]
 
 
-def iter_files(path: Path) -> Iterator[Path]:
-    """A file, or every file under a directory (recursively, sorted, hidden skipped)."""
-    if path.is_dir():
-        for root, dirs, files in os.walk(path):
-            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-            for name in sorted(files):
-                if not name.startswith("."):
-                    yield Path(root) / name
-    else:
+def iter_files(path: Path, skipped: list[Path] | None = None) -> Iterator[Path]:
+    """A file, or every document file under a directory (recursively, sorted,
+    hidden files skipped); other files under a directory go to ``skipped``."""
+    if not path.is_dir():
         yield path
+        return
+    for root, dirs, files in os.walk(path):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if name.startswith("."):
+                continue
+            file = Path(root) / name
+            if file.suffix.lower() in DOCUMENT_SUFFIXES:
+                yield file
+            elif skipped is not None:
+                skipped.append(file)
 
 
 def read_bytes(
@@ -77,13 +86,17 @@ def read_path(path: str, *, columns: Columns = Columns(), max_bytes: int = MAX_B
     if not root.exists():
         yield ReadError(Source(path=path), "no such file or directory")
         return
-    for file in iter_files(root):
+    skipped: list[Path] = []
+    for file in iter_files(root, skipped):
         try:
             data = file.read_bytes()
         except OSError as error:
             yield ReadError(Source(path=str(file)), f"cannot read file: {error.strerror or error}")
             continue
         yield from read_bytes(data, str(file), columns=columns, max_bytes=max_bytes)
+    if skipped:
+        kinds = ", ".join(sorted({f.suffix or "(none)" for f in skipped}))
+        print(f"zhnews: {path}: skipped {len(skipped)} file(s) that are not documents ({kinds})", file=sys.stderr)
 
 
 def read_inputs(paths: Iterable[str], **options) -> Iterator[Document | ReadError]:

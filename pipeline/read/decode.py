@@ -149,7 +149,7 @@ def to_simplified(text: str) -> str:
 
 @lru_cache(maxsize=1)
 def _load_t2s():  # type: ignore[no-untyped-def]
-    import opencc  # noqa: PLC0415
+    import opencc
 
     return opencc.OpenCC("t2s")
 
@@ -162,7 +162,7 @@ def load_char_weights() -> dict[str, float]:
     in (jieba's word list: word, frequency, tag), so everyday characters
     score 5 to 7 and rare ones 0 to 2.  Computed once, on first use (~0.5 s).
     """
-    import jieba  # noqa: PLC0415 - only needed for non-UTF-8 input and mojibake
+    import jieba
 
     counts: dict[str, int] = {}
     path = Path(jieba.__file__).resolve().parent / "dict.txt"

@@ -36,8 +36,8 @@ def looks_like_html(text: str) -> bool:
 def html_to_text(html: str) -> tuple[str, str | None]:
     """(body text with one block per line, page title).
 
-    >>> html_to_text("<html><head><title>标题</title></head><body><p>第一段。</p><p>第二段。</p></body></html>")
-    ('第一段。\\n第二段。', '标题')
+    >>> html_to_text("<html><head><title>标题</title></head><body><p>第一段正文。</p><p>第二段正文。</p></body></html>")
+    ('第一段正文。\\n第二段正文。', '标题')
     """
     soup = BeautifulSoup(html, "lxml")
     title_tag = soup.find("title")
