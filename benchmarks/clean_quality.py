@@ -48,7 +48,15 @@ def spam_lines_left(output: str) -> int:
 
 
 def evaluate(corpus: Path, verbose: bool = False) -> dict:
-    totals = {"docs": 0, "edits": 0, "gold_chars": 0, "pinyin_left": 0, "brackets_lost": 0, "gold_brackets": 0, "spam_left": 0}
+    totals = {
+        "docs": 0,
+        "edits": 0,
+        "gold_chars": 0,
+        "pinyin_left": 0,
+        "brackets_lost": 0,
+        "gold_brackets": 0,
+        "spam_left": 0,
+    }
     per_doc = []
     for gold_file in sorted((corpus / "gold").glob("*.json")):
         gold = json.loads(gold_file.read_text(encoding="utf-8"))

@@ -68,7 +68,9 @@ def evaluate(corpus: Path, source: str = "raw") -> dict:
     for gold_file in sorted((corpus / "gold").glob("*.json")):
         gold = json.loads(gold_file.read_text(encoding="utf-8"))
         try:
-            record = record_from_raw(corpus / "raw" / f"{gold_file.stem}.txt") if source == "raw" else record_from_gold(gold)
+            record = (
+                record_from_raw(corpus / "raw" / f"{gold_file.stem}.txt") if source == "raw" else record_from_gold(gold)
+            )
         except Exception as error:  # a failed document scores as all misses
             errors.append(f"{gold_file.stem}: {error}")
             record = None
@@ -79,7 +81,9 @@ def evaluate(corpus: Path, source: str = "raw") -> dict:
         totals["c_fn"] += counts["fn"]
         totals["c_approx"] += counts["approx_ok"]
         totals["c_ind"] += counts["indicator_ok"]
-        pred_departments = [{"mention": d.mention, "function": d.function} for d in record.departments] if record else []
+        pred_departments = (
+            [{"mention": d.mention, "function": d.function} for d in record.departments] if record else []
+        )
         departments = score_departments(pred_departments, gold["departments"])
         totals["d_tp"] += departments["tp"]
         totals["d_fp"] += departments["fp"]
@@ -89,7 +93,9 @@ def evaluate(corpus: Path, source: str = "raw") -> dict:
         totals["d_fn"] += departments["func_n"]
         for level in REGION_LEVELS:
             region_ok[level] += int(record is not None and getattr(record.region, level) == gold["region"].get(level))
-        tp, n_pred, found, n_gold = activity_match([a.name for a in record.activities] if record else [], gold["activities"])
+        tp, n_pred, found, n_gold = activity_match(
+            [a.name for a in record.activities] if record else [], gold["activities"]
+        )
         totals["a_tp"] += tp
         totals["a_pred"] += n_pred
         totals["a_found"] += found

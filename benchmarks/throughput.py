@@ -29,7 +29,9 @@ from pipeline.read.decode import decode_bytes  # noqa: E402
 
 
 def load_documents(n: int) -> list[str]:
-    files = sorted((ROOT / "corpora" / "dev" / "raw").glob("*.txt")) + sorted((ROOT / "corpora" / "sample").glob("0*.txt"))
+    files = sorted((ROOT / "corpora" / "dev" / "raw").glob("*.txt")) + sorted(
+        (ROOT / "corpora" / "sample").glob("0*.txt")
+    )
     base = [decode_bytes(f.read_bytes()).text for f in files]
     return [base[i % len(base)] for i in range(n)]
 

@@ -19,6 +19,7 @@ from pipeline.extract.departments import extract_departments
 from pipeline.extract.people import extract_people
 from pipeline.extract.region import extract_region
 from pipeline.read import Columns, NoArticleError, document_text, read_inputs
+from pipeline.read.tabular import DEFAULT_COLUMNS
 from pipeline.types import Document, ReadError, Record, Source
 
 _SPACES = re.compile(r"\s+")
@@ -90,7 +91,9 @@ def process_documents(documents: Iterable[Document | ReadError]) -> Iterator[Rec
             yield ReadError(document.source, f"internal error: {type(error).__name__}: {error}")
 
 
-def process_paths(paths: Iterable[str], *, columns: Columns = Columns(), max_bytes: int | None = None) -> Iterator[Record | ReadError]:
+def process_paths(
+    paths: Iterable[str], *, columns: Columns = DEFAULT_COLUMNS, max_bytes: int | None = None
+) -> Iterator[Record | ReadError]:
     options: dict = {"columns": columns}
     if max_bytes is not None:
         options["max_bytes"] = max_bytes

@@ -25,7 +25,7 @@ class Edit(NamedTuple):
 class Step:
     """One cleaner's edits, with their positions in the output text."""
 
-    __slots__ = ("edits", "out_starts", "out_ends")
+    __slots__ = ("edits", "out_ends", "out_starts")
 
     def __init__(self, edits: list[Edit]):
         self.edits = edits

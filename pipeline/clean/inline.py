@@ -17,7 +17,8 @@ from pipeline.data import read_lines, read_sections
 REFERENCE_CUES = ("网址", "登录", "登陆", "访问", "网站", "官网", "浏览", "邮箱", "关注", "搜索")
 
 _IMAGE_FILE = re.compile(
-    r"(?:[\u4e00-\u9fff]{1,6}_)?[A-Za-z0-9_\-./\\]*[A-Za-z0-9_\-]+\.(?:jpe?g|png|gif|webp|bmp|tiff?)(?![A-Za-z0-9])", re.IGNORECASE
+    r"(?:[\u4e00-\u9fff]{1,6}_)?[A-Za-z0-9_\-./\\]*[A-Za-z0-9_\-]+\.(?:jpe?g|png|gif|webp|bmp|tiff?)(?![A-Za-z0-9])",
+    re.IGNORECASE,
 )
 _ZERO_WIDTH = re.compile(r"[\u200b-\u200f\u2028\u2029\u2060\ufeff\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -50,7 +51,9 @@ def find_image_filenames(text: str) -> list[Edit]:
 
 # A bare domain (abc123.com) is found from its top-level domain, a literal
 # "." that the regex engine can scan for quickly, then widened to the left.
-_TLD = re.compile(r"\.(?:com|net|cc|vip|xyz|top|me|tv|co|info|club|site|online|shop|app|io)(?:\.[a-z]{2})?(?:/[A-Za-z0-9./?=&_%#-]*)?(?![A-Za-z0-9])")
+_TLD = re.compile(
+    r"\.(?:com|net|cc|vip|xyz|top|me|tv|co|info|club|site|online|shop|app|io)(?:\.[a-z]{2})?(?:/[A-Za-z0-9./?=&_%#-]*)?(?![A-Za-z0-9])"
+)
 _HOST_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.")
 
 

@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-
-import ahocorasick
 from dataclasses import dataclass
 from functools import cache
+
+import ahocorasick
 
 from pipeline.clean.edits import Edit
 from pipeline.data import read_lines, read_sections
@@ -37,11 +37,15 @@ _HAN = re.compile(r"[\u4e00-\u9fff]")
 _PROSE_END = re.compile(r"(?:[。!！?？;；…]|[。!！?？…][”」\"’)）])$")
 _DATE_LINE = re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$|^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}$")
 _MASKED_LINE = re.compile(r"^[*＊]+$")
-_ORGAN_LINE = re.compile(r"^[\u4e00-\u9fff()（）*＊]{2,30}(?:局|委员会|常委会|办公室|政府|人民代表大会|人大|委|办|厅|院|中心|街道办事处|党委)$")
+_ORGAN_LINE = re.compile(
+    r"^[\u4e00-\u9fff()（）*＊]{2,30}(?:局|委员会|常委会|办公室|政府|人民代表大会|人大|委|办|厅|院|中心|街道办事处|党委)$"
+)
 SIGNATURE_MAX_LINES = 3
 HEADLINE_DUMP_MIN_HAN = 150  # a run of headlines is long; a paragraph without commas can reach 100
 FRAGMENT_MAX_CHARS = 60
-_ENUMERATED = re.compile(r"^(?:\d{1,2}[.、．]|[一二三四五六七八九十]{1,3}[、.．]|[(（][一二三四五六七八九十\d]{1,3}[)）])")
+_ENUMERATED = re.compile(
+    r"^(?:\d{1,2}[.、．]|[一二三四五六七八九十]{1,3}[、.．]|[(（][一二三四五六七八九十\d]{1,3}[)）])"
+)
 PROSE_MIN_HAN_UNFINISHED = 60  # at the start, an unfinished line is prose only if longer than a title
 TAIL_MIN_HAN_UNFINISHED = 10  # at the end, a report cut off mid-sentence
 _SITE_SUFFIX = re.compile(r"\s*[-_|｜—]+\s*[^-_|｜—]{2,16}(?:网|报|频道|新闻|政府|人大|门户|在线|日报|晚报|客户端)$")
@@ -197,7 +201,12 @@ def _literal_cues() -> ahocorasick.Automaton:
     run at a few MB/s; the automaton at tens)."""
     automaton = ahocorasick.Automaton()
     sections = read_sections("spam_lines.txt")
-    words = [*sections["strong"], *sections["seo"], *read_sections("footer.txt")["literal"], *read_lines("byline_cues.txt")]
+    words = [
+        *sections["strong"],
+        *sections["seo"],
+        *read_sections("footer.txt")["literal"],
+        *read_lines("byline_cues.txt"),
+    ]
     for word in words:
         for form in {word, word.lower(), word.upper()}:  # the automaton is case-sensitive
             automaton.add_word(form, word)
@@ -280,7 +289,11 @@ def find_noise_lines(text: str) -> tuple[list[Edit], Metadata]:
     prose = [i for i, line in enumerate(lines) if kinds[i] is None and is_prose(line.text)]
     first = prose[0] if prose else len(lines)
     last = max(
-        (i for i, line in enumerate(lines) if kinds[i] is None and is_prose(line.text, unfinished_min_han=TAIL_MIN_HAN_UNFINISHED)),
+        (
+            i
+            for i, line in enumerate(lines)
+            if kinds[i] is None and is_prose(line.text, unfinished_min_han=TAIL_MIN_HAN_UNFINISHED)
+        ),
         default=-1,
     )
     last = extend_to_signature(lines, kinds, last)
@@ -302,7 +315,7 @@ def find_noise_lines(text: str) -> tuple[list[Edit], Metadata]:
     glued = find_glued_title(lines, kinds, meta.title)
     edits = [
         Edit(line.start, min(line.end + 1, len(text)), "", kind)
-        for line, kind in zip(lines, kinds)
+        for line, kind in zip(lines, kinds, strict=False)
         if kind is not None
     ]
     edits += strip_line_margins(text, lines, kinds, glued)
@@ -349,7 +362,7 @@ def find_glued_title(lines: list[Line], kinds: list[str | None], title: str | No
     ``kinds``."""
     if not title or len(title) < 8:
         return {}
-    for i, (line, kind) in enumerate(zip(lines, kinds)):
+    for i, (line, kind) in enumerate(zip(lines, kinds, strict=False)):
         if kind is not None:
             continue
         if line.text == title:
@@ -361,13 +374,11 @@ def find_glued_title(lines: list[Line], kinds: list[str | None], title: str | No
     return {}
 
 
-def strip_line_margins(
-    text: str, lines: list[Line], kinds: list[str | None], cuts: dict[int, int]
-) -> list[Edit]:
+def strip_line_margins(text: str, lines: list[Line], kinds: list[str | None], cuts: dict[int, int]) -> list[Edit]:
     """Leading and trailing spaces (ASCII, ideographic, no-break) of kept lines,
     and the glued title at the start of a line (``cuts``)."""
     edits = []
-    for i, (line, kind) in enumerate(zip(lines, kinds)):
+    for i, (line, kind) in enumerate(zip(lines, kinds, strict=False)):
         if kind is not None:
             continue
         raw = text[line.start : line.end]

@@ -73,7 +73,7 @@ def find_watermark(text: str) -> list[Edit]:
     ]
 
 
-_SENTENCE_END = "。!?!?”\""
+_SENTENCE_END = '。!?!?”"'
 
 
 def watermark_token(suffix: str) -> str:

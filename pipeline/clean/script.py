@@ -46,7 +46,7 @@ def _traditional_chars() -> re.Pattern[str]:
     changed = {
         c
         for config in ("t2s", "hk2s")
-        for c, new in zip(chars, opencc.OpenCC(config).convert(joined).split("\n"))
+        for c, new in zip(chars, opencc.OpenCC(config).convert(joined).split("\n"), strict=True)
         if new != c and c != "著"
     }
     return re.compile("[" + "".join(re.escape(c) for c in sorted(changed)) + "]")
@@ -67,8 +67,8 @@ def convert_to_simplified(text: str) -> str:
 
 def count_changed_chars(before: str, after: str) -> int:
     if len(before) != len(after):
-        return abs(len(before) - len(after)) + sum(a != b for a, b in zip(before, after))
-    return sum(a != b for a, b in zip(before, after))
+        return abs(len(before) - len(after)) + sum(a != b for a, b in zip(before, after, strict=False))
+    return sum(a != b for a, b in zip(before, after, strict=False))
 
 
 def classify_script(han_chars: int, changed: int) -> str:

@@ -14,9 +14,7 @@ def data_path(name: str):
 def read_lines(name: str) -> tuple[str, ...]:
     """Non-empty lines of a data file, comments (#) and blank lines dropped."""
     text = data_path(name).read_text(encoding="utf-8")
-    return tuple(
-        line.rstrip("\n") for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")
-    )
+    return tuple(line.rstrip("\n") for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#"))
 
 
 @cache

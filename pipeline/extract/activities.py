@@ -37,9 +37,7 @@ _QUOTE = re.compile(r"“([^“”‘’\n]{1,40})”|‘([^‘’\n]{1,40})’|
 _AFTER = re.compile(
     r"[)\uff09]?(?:的)?(?:年度|系列|专项|集中|特色|品牌|常态化)?(?:" + "|".join(map(re.escape, AFTER_WORDS)) + ")"
 )
-_KIND_END = re.compile(
-    "(?:" + "|".join(re.escape(w) for w in AFTER_WORDS if len(w) >= 2 and w[0] not in "的为") + ")$"
-)
+_KIND_END = re.compile("(?:" + "|".join(re.escape(w) for w in AFTER_WORDS if len(w) >= 2 and w[0] not in "的为") + ")$")
 _NAMED_DAY = re.compile(r"^[\u4e00-\u9fff]{2,8}日$")
 _CLAUSE = re.compile(r"[就在是都要把让我你他们了吗呢不]")
 _DEFINITION = re.compile(r"的")

@@ -25,13 +25,29 @@ _NUMERIC = re.compile(
 )
 
 _CN_DIGIT = "〇零○Ｏ一二三四五六七八九"
-_CN_VALUE = {"〇": 0, "零": 0, "○": 0, "Ｏ": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_VALUE = {
+    "〇": 0,
+    "零": 0,
+    "○": 0,
+    "Ｏ": 0,
+    "一": 1,
+    "二": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 _CN_SMALL = r"(?:[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九])"
 _CHINESE = re.compile(rf"([{_CN_DIGIT}]{{4}})年({_CN_SMALL})月({_CN_SMALL})[日号]")
 
 # A date right after one of these is not the page's publication date
 # (交办日期:2015年2月9日, 截至2020年10月15日, 成立于2012年11月20日).
-_NOT_PUBLISHED_BEFORE = re.compile(r"(?:交办|反馈|截至|截止|成立|答复|办结|签发|开工|竣工|完成|于|自|从|至|到)\s*(?:日期|时间)?\s*[:\uff1a]?\s*$")
+_NOT_PUBLISHED_BEFORE = re.compile(
+    r"(?:交办|反馈|截至|截止|成立|答复|办结|签发|开工|竣工|完成|于|自|从|至|到)\s*(?:日期|时间)?\s*[:\uff1a]?\s*$"
+)
 _PUBLISHED_CUE = re.compile(r"(?:发布|發布|发表|發表|发文|更新|录入|上传)?(?:时间|時間|日期)\s*[:\uff1a|]|来源|來源")
 _TIME = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?")
 _SENTENCE = re.compile(r"[。,\uff0c;\uff1b!\uff01?\uff1f]")

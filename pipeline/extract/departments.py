@@ -35,7 +35,6 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
-from pathlib import Path
 
 from pipeline.data import read_lines, read_sections
 from pipeline.types import Department, Region
@@ -113,18 +112,13 @@ TOWN_RE = re.compile(
 
 
 def load_gazetteer() -> frozenset[str]:
-    """Place names (渝中区, 乌鲁木齐市, 浚县) from the dictionary that ships with jieba.
+    """Province, city and county-level names (渝中区, 乌鲁木齐市, 浚县) from the
+    shipped table of administrative divisions (data/adcodes.tsv), the names a
+    report prefixes to its departments; two-character names that are common
+    nouns are left out."""
+    from pipeline.extract.region import TABLE
 
-    jieba's dict.txt lists some 6,000 words ending in 区/县/市/省/镇/州, most of them
-    the county- and prefecture-level names a report prefixes to its departments;
-    two-character words (社区, 市区) are common nouns and are left out.
-    """
-    try:
-        import jieba
-    except ImportError:  # the extractor still works, with bare levels instead of names
-        return frozenset()
-    text = (Path(jieba.__file__).parent / "dict.txt").read_text(encoding="utf-8")
-    names = re.findall(r"^(\S{2,8}?(?:自治区|自治州|自治县|省|市|区|县|州|旗|盟)) \d+ ", text, re.M)
+    names = {unit.name for unit in TABLE.units.values() if unit.level != "town"}
     return frozenset(n for n in names if len(n) >= 3 and n not in NOT_PLACES)
 
 

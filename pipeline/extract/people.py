@@ -62,9 +62,7 @@ NAME_PATTERN = (
     rf"|[{SINGLE_SURNAMES}]{_GIVEN})"
 )
 _TITLE = "|".join(map(re.escape, TITLES))
-_ROLE_THEN_NAMES = re.compile(
-    rf"(?P<title>{_TITLE})(?P<names>{NAME_PATTERN}(?:[、和及与]{NAME_PATTERN})*)"
-)
+_ROLE_THEN_NAMES = re.compile(rf"(?P<title>{_TITLE})(?P<names>{NAME_PATTERN}(?:[、和及与]{NAME_PATTERN})*)")
 _NAME_THEN_TITLE = re.compile(
     rf"(?:(?<=[^\u4e00-\u9fff])|^|(?<=[、和与由请让]))(?P<name>{NAME_PATTERN.replace(_BOUNDARY, '(?:' + '|'.join(NAME_BEFORE_TITLES) + ')')})"
     rf"(?P<title>{'|'.join(NAME_BEFORE_TITLES)})(?!{_HAN}*?(?:团|之家|联络|工作站|大会|小组))"

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from pipeline.read.decode import DecodeError, decode_bytes
 from pipeline.read.html import NoArticleError, html_to_text, looks_like_html
-from pipeline.read.tabular import Columns, read_csv, read_jsonl
+from pipeline.read.tabular import DEFAULT_COLUMNS, Columns, read_csv, read_jsonl
 from pipeline.types import Document, ReadError, Source
 
 MAX_BYTES = 20 * 1024 * 1024  # a news report is kilobytes; 20 MB is a dump, not an article
@@ -46,7 +46,7 @@ def iter_files(path: Path, skipped: list[Path] | None = None) -> Iterator[Path]:
 
 
 def read_bytes(
-    data: bytes, path: str, *, columns: Columns = Columns(), max_bytes: int = MAX_BYTES
+    data: bytes, path: str, *, columns: Columns = DEFAULT_COLUMNS, max_bytes: int = MAX_BYTES
 ) -> Iterator[Document | ReadError]:
     """Documents from the bytes of one file (``path`` names it in the source)."""
     suffix = Path(path).suffix.lower()
@@ -54,7 +54,9 @@ def read_bytes(
     limit = TABULAR_MAX_BYTES if tabular else max_bytes
     if len(data) > limit:
         mb = len(data) / 1024 / 1024
-        yield ReadError(Source(path=path), f"file too large: {mb:.1f} MB > {limit / 1024 / 1024:.0f} MB limit (--max-mb)")
+        yield ReadError(
+            Source(path=path), f"file too large: {mb:.1f} MB > {limit / 1024 / 1024:.0f} MB limit (--max-mb)"
+        )
         return
     try:
         decoded = decode_bytes(data)
@@ -77,7 +79,9 @@ def read_bytes(
     )
 
 
-def read_path(path: str, *, columns: Columns = Columns(), max_bytes: int = MAX_BYTES) -> Iterator[Document | ReadError]:
+def read_path(
+    path: str, *, columns: Columns = DEFAULT_COLUMNS, max_bytes: int = MAX_BYTES
+) -> Iterator[Document | ReadError]:
     """Documents from a file, a directory (recursively) or ``-`` for stdin."""
     if path == "-":
         yield from read_bytes(sys.stdin.buffer.read(), "-", columns=columns, max_bytes=max_bytes)

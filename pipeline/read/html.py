@@ -30,7 +30,9 @@ def declared_charset(data: bytes) -> str | None:
 
 def looks_like_html(text: str) -> bool:
     head = text[:2048].lower()
-    return "<html" in head or "<!doctype html" in head or ("<body" in head) or head.count("<div") + head.count("<p") >= 3
+    return (
+        "<html" in head or "<!doctype html" in head or ("<body" in head) or head.count("<div") + head.count("<p") >= 3
+    )
 
 
 def html_to_text(html: str) -> tuple[str, str | None]:

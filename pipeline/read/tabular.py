@@ -22,6 +22,9 @@ class Columns:
     html: str = "html"  # a row without text but with HTML in this column is read as a page
 
 
+DEFAULT_COLUMNS = Columns()
+
+
 def _row_to_document(row: dict, source: Source, columns: Columns) -> Document | ReadError:
     text = row.get(columns.text)
     kind = "text"
