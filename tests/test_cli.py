@@ -109,6 +109,6 @@ def test_every_command_is_documented_in_the_readme():
 
 def test_readme_first_lines_are_the_two_commands():
     readme = (ROOT / "README.md").read_text(encoding="utf-8").splitlines()
-    commands = [l for l in readme[:8] if l.startswith("python3 -m venv")]
+    commands = [line for line in readme[:8] if line.startswith("python3 -m venv")]
     assert "zhnews extract corpora/sample" in commands[0]
     assert "pytest" in commands[1]
