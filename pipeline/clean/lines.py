@@ -36,6 +36,7 @@ _HAN = re.compile(r"[\u4e00-\u9fff]")
 # a closing quote ends a sentence only after sentence punctuation: titles often end in ”
 _PROSE_END = re.compile(r"(?:[。!！?？;；…]|[。!！?？…][”」\"’)）])$")
 _DATE_LINE = re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$|^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}$")
+_BULLET = re.compile(r"^[-·•●◆■□▪*>]\s")
 _MASKED_LINE = re.compile(r"^[*＊]+$")
 _ORGAN_LINE = re.compile(
     r"^[\u4e00-\u9fff()（）*＊]{2,30}(?:局|委员会|常委会|办公室|政府|人民代表大会|人大|委|办|厅|院|中心|街道办事处|党委)$"
@@ -265,11 +266,37 @@ def strip_site_suffix(title: str) -> str:
     return _SITE_SUFFIX.sub("", title)
 
 
+def title_candidates(lines: list[Line], kinds: list[str | None], first: int) -> list[str]:
+    """Header lines that may be the title: those above the first byline or
+    date line when there is one (the headline sits right above it, widgets
+    and account names below it), else all unclassified header lines."""
+    header = range(min(first, len(lines)))
+    byline = next((i for i in header if kinds[i] == "metadata_lines"), None)
+    above = [lines[i].text for i in header if kinds[i] is None and (byline is None or i < byline)]
+    return above or [lines[i].text for i in header if kinds[i] is None]
+
+
+_ORIGINAL_TITLE = re.compile(r"^原标题\s*[:：]\s*")
+
+
+def looks_like_title(line: str) -> bool:
+    """A headline: mostly Chinese, not a sentence, not a list item or a number."""
+    han = len(_HAN.findall(line))
+    return (
+        TITLE_MIN_CHARS <= len(line) <= TITLE_MAX_CHARS
+        and han >= 4
+        and han * 2 >= len(line)
+        and not line.endswith("。")
+        and not _BULLET.match(line)
+    )
+
+
 def pick_title(candidates: list[str]) -> str | None:
     """The title is the last header line that looks like one (navigation and
     site names come first on a page, the headline right above the byline)."""
     for line in reversed(candidates):
-        if TITLE_MIN_CHARS <= len(line) <= TITLE_MAX_CHARS and not line.endswith("。"):
+        line = _ORIGINAL_TITLE.sub("", line)
+        if looks_like_title(line):
             return strip_site_suffix(line)
     return None
 
@@ -306,8 +333,7 @@ def find_noise_lines(text: str) -> tuple[list[Edit], Metadata]:
             if lines[i].text:
                 read_metadata_line(lines[i].text, meta)
 
-    header = [lines[i].text for i in range(min(first, len(lines))) if kinds[i] is None]
-    meta.title = pick_title(header)
+    meta.title = pick_title(title_candidates(lines, kinds, first))
     for i in range(len(lines)):
         if kinds[i] is None and (i < first or i > last):
             kinds[i] = "header_lines" if i < first else "tail_lines"
