@@ -210,10 +210,17 @@ def insert_inline_spam(text: str, rng: random.Random, *, count: int | None = Non
     return text
 
 
+_BRACKETED_LATIN = re.compile(r"[(（][^()（）\u4e00-\u9fff]*[)）]")
+
+
 def duplicate_paragraph(text: str, rng: random.Random, *, min_chars: int = 15) -> str:
-    """One paragraph pasted a second time, right after itself or further down."""
+    """One paragraph pasted a second time, right after itself or further down.
+
+    Only paragraphs of ``min_chars`` or more (pinyin annotations not counted):
+    a short line that recurs is a heading or a table cell, not a repeat.
+    """
     paragraphs = text.split("\n")
-    candidates = [i for i, p in enumerate(paragraphs) if len(p) >= min_chars]
+    candidates = [i for i, p in enumerate(paragraphs) if len(_BRACKETED_LATIN.sub("", p).strip()) >= min_chars]
     if not candidates:
         return text
     i = rng.choice(candidates)

@@ -16,10 +16,12 @@ from pipeline.data import read_lines, read_sections
 # makes (请登录 www.gov.cn), not an insertion.
 REFERENCE_CUES = ("网址", "登录", "登陆", "访问", "网站", "官网", "浏览", "邮箱", "关注", "搜索")
 
-_IMAGE_FILE = re.compile(
-    r"(?:[\u4e00-\u9fff]{1,6}_)?[A-Za-z0-9_\-./\\]*[A-Za-z0-9_\-]+\.(?:jpe?g|png|gif|webp|bmp|tiff?)(?![A-Za-z0-9])",
-    re.IGNORECASE,
-)
+# An image file name is found from its extension (a literal "." the regex
+# engine scans for quickly), then widened to the left over name characters
+# and an optional Chinese prefix joined by "_" (微信图片_20220411.jpg).
+_IMAGE_EXTENSION = re.compile(r"\.(?:jpe?g|png|gif|webp|bmp|tiff?)(?![A-Za-z0-9])", re.IGNORECASE)
+_FILE_NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./\\")
+_HAN_PREFIX = re.compile(r"(?:微信)?(?:图片|截图|照片|圖片|截圖|照片)$")
 _ZERO_WIDTH = re.compile(r"[\u200b-\u200f\u2028\u2029\u2060\ufeff\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -35,18 +37,33 @@ def find_control_chars(text: str) -> list[Edit]:
     return sorted(edits)
 
 
+# every pattern of stray_tokens.txt holds one of these characters or words
+_STRAY_GATE = re.compile(r"[<&\[]|endprint|nbsp")
+
+
 def find_stray_tokens(text: str) -> list[Edit]:
     """``endprint``, HTML entities and tags left by a CMS export.
 
     >>> [e.kind for e in find_stray_tokens("全部安装到位。endprint")]
     ['stray_tokens']
     """
+    if not _STRAY_GATE.search(text):
+        return []
     return [Edit(m.start(), m.end(), "", "stray_tokens") for m in _pattern("stray_tokens.txt").finditer(text)]
 
 
 def find_image_filenames(text: str) -> list[Edit]:
     """Image file names such as ``W020230731345.jpg`` or ``/upload/2023/a.png``."""
-    return [Edit(m.start(), m.end(), "", "image_filenames") for m in _IMAGE_FILE.finditer(text)]
+    edits = []
+    for match in _IMAGE_EXTENSION.finditer(text):
+        start = match.start()
+        while start > 0 and text[start - 1] in _FILE_NAME_CHARS:
+            start -= 1
+        if start == match.start():
+            continue
+        prefix = _HAN_PREFIX.search(text, max(0, start - 4), start) if text[start] == "_" else None
+        edits.append(Edit(prefix.start() if prefix else start, match.end(), "", "image_filenames"))
+    return edits
 
 
 # A bare domain (abc123.com) is found from its top-level domain, a literal
