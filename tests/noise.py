@@ -199,8 +199,11 @@ _REFERENCE_CUES = ("网址", "登录", "登陆", "访问", "网站", "官网", "
 def insert_inline_spam(text: str, rng: random.Random, *, count: int | None = None) -> str:
     """A gambling address pasted inside a sentence, before a comma or full stop:
     代表们走访了企业www.xpj8888.com,收集意见."""
+    to_simplified = _opencc("t2s").convert  # the cues are read after script conversion
     points = [
-        m.start() for m in _INSERT_POINT.finditer(text) if not any(c in text[max(0, m.start() - 8) : m.start()] for c in _REFERENCE_CUES)
+        m.start()
+        for m in _INSERT_POINT.finditer(text)
+        if not any(cue in to_simplified(text[max(0, m.start() - 8) : m.start()]) for cue in _REFERENCE_CUES)
     ]
     if not points:
         return text

@@ -12,10 +12,13 @@ the text left by the one before, so every removal is counted by name in
 4. ``script``         traditional / HK / TW forms to simplified
 5. ``inline``         stray CMS tokens, image file names, inserted spam strings,
                       doubled punctuation, bullets lost to a bad encoding
-6. ``lines``          chrome, spam, captions, metadata, title, header and tail
+6. ``watermark``      a token stamped after every paragraph (before the line
+                      rules, which would read a paragraph ending in
+                      "转载请注明出处" as the page footer)
+7. ``lines``          chrome, spam, captions, metadata, title, header and tail
                       lines; the metadata is read before the lines go
-7. ``repeats``        repeated paragraphs and watermark tokens
-8. ``blank_lines``    empty lines; paragraphs joined by one "\\n"
+8. ``repeats``        repeated paragraphs
+9. ``blank_lines``    empty lines; paragraphs joined by one "\\n"
 """
 
 from __future__ import annotations
@@ -40,7 +43,17 @@ from pipeline.clean.repeats import find_repeated_paragraphs, find_watermark
 from pipeline.clean.script import to_simplified
 from pipeline.types import Metadata, Noise
 
-CLEANER_NAMES = ("control_chars", "mojibake", "pinyin", "script", "inline", "lines", "repeats", "blank_lines")
+CLEANER_NAMES = (
+    "control_chars",
+    "mojibake",
+    "pinyin",
+    "script",
+    "inline",
+    "watermark",
+    "lines",
+    "repeats",
+    "blank_lines",
+)
 
 # Counters that add up to noise["lines_removed"] (the contract's summary field).
 LINE_KINDS = (
@@ -153,9 +166,11 @@ def clean(text: str, *, skip: tuple[str, ...] = ()) -> Cleaned:
         edits, metadata = find_noise_lines(run.text)
         run.apply(edits)
 
+    def watermark() -> None:
+        run.apply(find_watermark(run.text))
+
     def repeats() -> None:
         run.apply(find_repeated_paragraphs(run.text))
-        run.apply(find_watermark(run.text))
 
     def blank_lines() -> None:
         run.apply(find_blank_lines(run.text))
@@ -166,6 +181,7 @@ def clean(text: str, *, skip: tuple[str, ...] = ()) -> Cleaned:
         ("pinyin", pinyin),
         ("script", script),
         ("inline", inline),
+        ("watermark", watermark),
         ("lines", lines),
         ("repeats", repeats),
         ("blank_lines", blank_lines),

@@ -314,7 +314,11 @@ def find_noise_lines(text: str) -> tuple[list[Edit], Metadata]:
         kinds.append(kind)
 
     prose = [i for i, line in enumerate(lines) if kinds[i] is None and is_prose(line.text)]
-    first = prose[0] if prose else len(lines)
+    if not prose:
+        # no line reads as a finished sentence (a table, a list, a text without
+        # punctuation): keep every line the rules did not flag, lose nothing
+        return _line_edits(text, lines, kinds, {}), meta
+    first = prose[0]
     last = max(
         (
             i
@@ -339,13 +343,17 @@ def find_noise_lines(text: str) -> tuple[list[Edit], Metadata]:
             kinds[i] = "header_lines" if i < first else "tail_lines"
 
     glued = find_glued_title(lines, kinds, meta.title)
+    return _line_edits(text, lines, kinds, glued), meta
+
+
+def _line_edits(text: str, lines: list[Line], kinds: list[str | None], glued: dict[int, int]) -> list[Edit]:
     edits = [
         Edit(line.start, min(line.end + 1, len(text)), "", kind)
         for line, kind in zip(lines, kinds, strict=False)
         if kind is not None
     ]
     edits += strip_line_margins(text, lines, kinds, glued)
-    return sorted(edits), meta
+    return sorted(edits)
 
 
 def extend_to_signature(lines: list[Line], kinds: list[str | None], last: int) -> int:

@@ -12,8 +12,10 @@ from pipeline.clean.edits import Edit
 MIN_REPEAT_CHARS = 15  # shorter repeated lines (headings, table cells) can be legitimate
 WATERMARK_MIN_PARAGRAPHS = 3
 WATERMARK_MAX_CHARS = 30
+WATERMARK_MIN_PARAGRAPH_CHARS = 20
 _WORDISH = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 _SPACES = re.compile(r"\s+")
+_CLAUSE = re.compile(r"[,，。;；]")  # paragraphs have clauses; chrome and keyword lines do not
 
 
 def _paragraphs(text: str) -> list[tuple[int, int, str]]:
@@ -28,35 +30,51 @@ def _paragraphs(text: str) -> list[tuple[int, int, str]]:
 def find_repeated_paragraphs(text: str) -> list[Edit]:
     """Later copies of a paragraph already seen (compared without spaces).
 
+    Short lines (headings, a signature) repeat legitimately on their own, so
+    a short repeated line goes only next to a repeated paragraph: that is a
+    whole passage pasted twice.
+
     >>> [e.kind for e in find_repeated_paragraphs("甲乙丙丁戊己庚辛壬癸子丑寅卯辰。\\n其他段落内容。\\n甲乙丙丁戊己庚辛壬癸子丑寅卯辰。")]
     ['duplicate_paragraphs']
     """
     seen: set[str] = set()
-    edits = []
-    for start, end, raw in _paragraphs(text):
+    paragraphs = _paragraphs(text)
+    repeated = []
+    for _start, _end, raw in paragraphs:
         key = _SPACES.sub("", raw)
-        if len(key) < MIN_REPEAT_CHARS:
-            continue
-        if key in seen:
-            edits.append(Edit(start, min(end + 1, len(text)), "", "duplicate_paragraphs"))
+        repeated.append(bool(key) and key in seen)
         seen.add(key)
-    return edits
+    # a long repeated paragraph goes; short repeated lines go when they touch a
+    # run of removed lines (spread both ways through a pasted block)
+    removed = [repeated[i] and len(_SPACES.sub("", raw)) >= MIN_REPEAT_CHARS for i, (_, _, raw) in enumerate(paragraphs)]
+    for order in (range(len(paragraphs)), reversed(range(len(paragraphs)))):
+        for i in order:
+            if repeated[i] and not removed[i]:
+                removed[i] = any(0 <= j < len(paragraphs) and removed[j] for j in (i - 1, i + 1))
+    return [
+        Edit(start, min(end + 1, len(text)), "", "duplicate_paragraphs")
+        for (start, end, _), gone in zip(paragraphs, removed, strict=True)
+        if gone
+    ]
 
 
 def find_watermark(text: str) -> list[Edit]:
     """A token that ends at least three paragraphs and half of them, such as a
     site name stamped after every paragraph by a content farm.
 
-    >>> text = "第一段内容。某某网\\n第二段内容。某某网\\n第三段内容。某某网"
+    >>> text = "代表们走访了辖区的企业和社区居民。某某网\\n代表们收集意见建议一百余条并逐条交办。某某网\\n相关部门已经全部办结并且答复了代表。某某网"
     >>> len(find_watermark(text))
     3
     """
-    paragraphs = [p for p in _paragraphs(text) if p[2]]
+    # Only paragraphs count: chrome and spam lines around the article (this
+    # runs before they are removed) must not dilute the share.
+    lines = _paragraphs(text)
+    paragraphs = [p for p in lines if len(p[2].strip()) >= WATERMARK_MIN_PARAGRAPH_CHARS and _CLAUSE.search(p[2])]
     if len(paragraphs) < WATERMARK_MIN_PARAGRAPHS:
         return []
     best = ""
     for size in range(2, WATERMARK_MAX_CHARS + 1):
-        ends = Counter(raw[-size:] for _, _, raw in paragraphs if len(raw) > size + 4)
+        ends = Counter(raw.rstrip()[-size:] for _, _, raw in paragraphs if len(raw) > size + 4)
         if not ends:
             break
         suffix, n = ends.most_common(1)[0]
@@ -66,21 +84,25 @@ def find_watermark(text: str) -> list[Edit]:
     token = watermark_token(best)
     if not token:
         return []
-    return [
-        Edit(end - len(token), end, "", "watermark")
-        for _, end, raw in paragraphs
-        if raw.endswith(token) and len(raw) > len(token) + 4
-    ]
+    edits = []
+    for _, end, raw in lines:  # headings carry the stamp too
+        stripped = raw.rstrip()
+        if stripped.endswith(token) and len(stripped) > len(token) + 1:
+            stop = end - (len(raw) - len(stripped))
+            edits.append(Edit(stop - len(token), stop, "", "watermark"))
+    return edits
 
 
 _SENTENCE_END = '。!?!?”"'
+_CLAUSE_END = ";；,，、:："
 
 
 def watermark_token(suffix: str) -> str:
     """The part of a shared paragraph ending that follows the sentence's final
-    punctuation; sentence endings shared by chance (``工作。``) give ''."""
+    punctuation (the whole shared ending when the paragraphs end differently
+    before it); sentence endings shared by chance (``工作。``) give ''."""
     cut = max(suffix.rfind(mark) for mark in _SENTENCE_END)
-    if cut < 0:
-        return ""
     token = suffix[cut + 1 :]
-    return token if len(_WORDISH.findall(token)) >= 2 else ""
+    if len(_WORDISH.findall(token)) < 2 or token[-1] in _CLAUSE_END:
+        return ""  # list items sharing an ending (…等问题;) are not a stamp
+    return token
