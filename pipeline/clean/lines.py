@@ -319,23 +319,23 @@ def find_noise_lines(text: str) -> tuple[list[Edit], Metadata]:
         # punctuation): keep every line the rules did not flag, lose nothing
         return _line_edits(text, lines, kinds, {}), meta
     first = prose[0]
+    # the first footer line (editor line, 打印本页, 免责声明 ...) closes the article
+    footer = next((i for i in sorted(flagged) if i > first and is_footer_line(lines[i].text)), None)
+    limit = footer if footer is not None else len(lines)
     last = max(
         (
             i
-            for i, line in enumerate(lines)
-            if kinds[i] is None and is_prose(line.text, unfinished_min_han=TAIL_MIN_HAN_UNFINISHED)
+            for i in range(first, limit)
+            if kinds[i] is None and is_prose(lines[i].text, unfinished_min_han=TAIL_MIN_HAN_UNFINISHED)
         ),
-        default=-1,
+        default=first,
     )
-    last = extend_to_signature(lines, kinds, last)
-    footer = next((i for i in sorted(flagged) if i > first and is_footer_line(lines[i].text)), None)
-    if footer is not None:
-        last = max((i for i in prose if i < footer), default=first)
-        for i in range(footer, len(lines)):
-            if kinds[i] is None or kinds[i] == "blank":
-                kinds[i] = "tail_lines"
-            if lines[i].text:
-                read_metadata_line(lines[i].text, meta)
+    last = min(extend_to_signature(lines, kinds, last), limit - 1)
+    for i in range(limit, len(lines)):
+        if kinds[i] in (None, "blank"):
+            kinds[i] = "tail_lines"
+        if footer is not None and lines[i].text:
+            read_metadata_line(lines[i].text, meta)
 
     meta.title = pick_title(title_candidates(lines, kinds, first))
     for i in range(len(lines)):

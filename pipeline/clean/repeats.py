@@ -10,7 +10,8 @@ from collections import Counter
 from pipeline.clean.edits import Edit
 
 MIN_REPEAT_CHARS = 15  # shorter repeated lines (headings, table cells) can be legitimate
-WATERMARK_MIN_PARAGRAPHS = 3
+WATERMARK_MIN_PARAGRAPHS = 2  # with a token of WATERMARK_MIN_TOKEN_CHARS when only two
+WATERMARK_MIN_TOKEN_CHARS = 4
 WATERMARK_MAX_CHARS = 30
 WATERMARK_MIN_PARAGRAPH_CHARS = 20
 _WORDISH = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
@@ -46,7 +47,9 @@ def find_repeated_paragraphs(text: str) -> list[Edit]:
         seen.add(key)
     # a long repeated paragraph goes; short repeated lines go when they touch a
     # run of removed lines (spread both ways through a pasted block)
-    removed = [repeated[i] and len(_SPACES.sub("", raw)) >= MIN_REPEAT_CHARS for i, (_, _, raw) in enumerate(paragraphs)]
+    removed = [
+        repeated[i] and len(_SPACES.sub("", raw)) >= MIN_REPEAT_CHARS for i, (_, _, raw) in enumerate(paragraphs)
+    ]
     for order in (range(len(paragraphs)), reversed(range(len(paragraphs)))):
         for i in order:
             if repeated[i] and not removed[i]:
@@ -72,22 +75,26 @@ def find_watermark(text: str) -> list[Edit]:
     paragraphs = [p for p in lines if len(p[2].strip()) >= WATERMARK_MIN_PARAGRAPH_CHARS and _CLAUSE.search(p[2])]
     if len(paragraphs) < WATERMARK_MIN_PARAGRAPHS:
         return []
-    best = ""
+    # The stamp is the longest ending shared by as many paragraphs as the most
+    # shared one: "等问题;" + stamp on half the lines does not widen it.
+    best, best_n = "", 0
     for size in range(2, WATERMARK_MAX_CHARS + 1):
         ends = Counter(raw.rstrip()[-size:] for _, _, raw in paragraphs if len(raw) > size + 4)
         if not ends:
             break
         suffix, n = ends.most_common(1)[0]
-        if n < max(WATERMARK_MIN_PARAGRAPHS, (len(paragraphs) + 1) // 2):
+        if n < max(WATERMARK_MIN_PARAGRAPHS, (len(paragraphs) + 1) // 2) or n < best_n:
             break
-        best = suffix
+        best, best_n = suffix, n
     token = watermark_token(best)
+    if best_n < 3 and len(_WORDISH.findall(token)) < WATERMARK_MIN_TOKEN_CHARS:
+        token = ""  # two paragraphs sharing a short ending may do so by chance
     if not token:
         return []
     edits = []
     for _, end, raw in lines:  # headings carry the stamp too
         stripped = raw.rstrip()
-        if stripped.endswith(token) and len(stripped) > len(token) + 1:
+        if stripped.endswith(token) and len(stripped) > len(token):
             stop = end - (len(raw) - len(stripped))
             edits.append(Edit(stop - len(token), stop, "", "watermark"))
     return edits
@@ -102,7 +109,7 @@ def watermark_token(suffix: str) -> str:
     punctuation (the whole shared ending when the paragraphs end differently
     before it); sentence endings shared by chance (``工作。``) give ''."""
     cut = max(suffix.rfind(mark) for mark in _SENTENCE_END)
-    token = suffix[cut + 1 :]
+    token = suffix[cut + 1 :].lstrip(_CLAUSE_END)
     if len(_WORDISH.findall(token)) < 2 or token[-1] in _CLAUSE_END:
         return ""  # list items sharing an ending (…等问题;) are not a stamp
     return token
