@@ -308,7 +308,7 @@ NOISE_KINDS: dict[str, Callable[[str, random.Random], str]] = {
     "mojibake_lossy": damage_encoding_lossy,
 }
 # The order a page is made in: the farm rewrites the article, the template wraps it.
-ORDER = tuple(NOISE_KINDS) + ("mojibake",)
+ORDER = (*NOISE_KINDS, "mojibake")
 
 
 def make_noisy(text: str, rng: random.Random, kinds: Iterable[str] = ("pinyin", "script", "chrome")) -> str:

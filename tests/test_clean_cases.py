@@ -68,7 +68,7 @@ def test_must_not_change_is_big_enough():
 
 
 def test_case_files_follow_the_schema():
-    for path in sorted(CASES.glob("clean_*.json")) + [CASES / "must_not_change.json"]:
+    for path in [*sorted(CASES.glob("clean_*.json")), CASES / "must_not_change.json"]:
         for param in load_case_file(path.name):
             case = param.values[0]
             keys = set(case)

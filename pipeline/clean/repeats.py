@@ -71,21 +71,32 @@ def find_watermark(text: str) -> list[Edit]:
     """
     # Only paragraphs count: chrome and spam lines around the article (this
     # runs before they are removed) must not dilute the share.
+    # Each distinct paragraph counts once: a repeated caption or a pasted
+    # copy shares its ending with itself, not with a stamp.
     lines = _paragraphs(text)
-    paragraphs = [p for p in lines if len(p[2].strip()) >= WATERMARK_MIN_PARAGRAPH_CHARS and _CLAUSE.search(p[2])]
+    paragraphs = list(
+        dict.fromkeys(
+            raw.rstrip()
+            for _, _, raw in lines
+            if len(raw.strip()) >= WATERMARK_MIN_PARAGRAPH_CHARS and _CLAUSE.search(raw)
+        )
+    )
     if len(paragraphs) < WATERMARK_MIN_PARAGRAPHS:
         return []
     # The stamp is the longest ending shared by as many paragraphs as the most
     # shared one: "等问题;" + stamp on half the lines does not widen it.
+    needed = max(WATERMARK_MIN_PARAGRAPHS, (len(paragraphs) + 1) // 2)
     best, best_n = "", 0
     for size in range(2, WATERMARK_MAX_CHARS + 1):
-        ends = Counter(raw.rstrip()[-size:] for _, _, raw in paragraphs if len(raw) > size + 4)
+        ends = Counter(paragraph[-size:] for paragraph in paragraphs if len(paragraph) > size + 4)
         if not ends:
             break
         suffix, n = ends.most_common(1)[0]
-        if n < max(WATERMARK_MIN_PARAGRAPHS, (len(paragraphs) + 1) // 2) or n < best_n:
+        if n < needed or n < best_n:
             break
         best, best_n = suffix, n
+    if best_n < 3 and best_n < len(paragraphs):
+        return []  # two paragraphs of many sharing an ending do so by chance
     token = watermark_token(best)
     if best_n < 3 and len(_WORDISH.findall(token)) < WATERMARK_MIN_TOKEN_CHARS:
         token = ""  # two paragraphs sharing a short ending may do so by chance
