@@ -1,6 +1,6 @@
 """Extraction quality on the development corpus (and the seed goldens).
 
-    python benchmarks/quality.py [--source raw|gold] [--corpus corpora/dev] [--json]
+    python benchmarks/quality.py [--source raw|gold] [--corpus corpora/dev | --seeds] [--json]
 
 ``--source raw`` (default) runs the whole pipeline on the reports as found
 (read → clean → extract), which is what a user gets; ``--source gold`` runs the
@@ -59,20 +59,36 @@ def activity_match(pred: list[str], gold: list[str]) -> tuple[int, int, int, int
     return tp, len(pred_set), found, len(gold_set)
 
 
+def corpus_items(corpus: Path) -> list[tuple[Path, dict]]:
+    """(raw report, gold) pairs of a corpus laid out as raw/NAME.txt + gold/NAME.json."""
+    return [
+        (corpus / "raw" / f"{gold.stem}.txt", json.loads(gold.read_text(encoding="utf-8")))
+        for gold in sorted((corpus / "gold").glob("*.json"))
+    ]
+
+
+def seed_items() -> list[tuple[Path, dict]]:
+    """The five seeds (corpora/sample) with their hand-written goldens (tests/golden/seeds)."""
+    goldens = sorted((ROOT / "tests" / "golden" / "seeds").glob("*.json"))
+    return [(ROOT / "corpora" / "sample" / f"{g.stem}.txt", json.loads(g.read_text(encoding="utf-8"))) for g in goldens]
+
+
 def evaluate(corpus: Path, source: str = "raw") -> dict:
+    return evaluate_items(corpus_items(corpus), source)
+
+
+def evaluate_items(items: list[tuple[Path, dict]], source: str = "raw") -> dict:
     totals = dict.fromkeys(
         ["c_tp", "c_fp", "c_fn", "c_approx", "c_ind", "d_tp", "d_fp", "d_found", "d_gold", "d_fok", "d_fn",
          "a_tp", "a_pred", "a_found", "a_gold", "docs"], 0)  # fmt: skip
     region_ok = dict.fromkeys(REGION_LEVELS, 0)
+    metadata_ok = {"title": 0, "published": 0}
     errors: list[str] = []
-    for gold_file in sorted((corpus / "gold").glob("*.json")):
-        gold = json.loads(gold_file.read_text(encoding="utf-8"))
+    for raw_path, gold in items:
         try:
-            record = (
-                record_from_raw(corpus / "raw" / f"{gold_file.stem}.txt") if source == "raw" else record_from_gold(gold)
-            )
+            record = record_from_raw(raw_path) if source == "raw" else record_from_gold(gold)
         except Exception as error:  # a failed document scores as all misses
-            errors.append(f"{gold_file.stem}: {error}")
+            errors.append(f"{raw_path.stem}: {error}")
             record = None
         totals["docs"] += 1
         counts = score_counts(record.counts if record else [], gold["counts"])
@@ -91,6 +107,8 @@ def evaluate(corpus: Path, source: str = "raw") -> dict:
         totals["d_gold"] += departments["gold"]
         totals["d_fok"] += departments["func_ok"]
         totals["d_fn"] += departments["func_n"]
+        for field in metadata_ok:
+            metadata_ok[field] += int(record is not None and getattr(record, field) == gold.get(field))
         for level in REGION_LEVELS:
             region_ok[level] += int(record is not None and getattr(record.region, level) == gold["region"].get(level))
         tp, n_pred, found, n_gold = activity_match(
@@ -117,6 +135,8 @@ def evaluate(corpus: Path, source: str = "raw") -> dict:
         "departments_f1": d_f,
         "departments_function_accuracy": t["d_fok"] / max(t["d_fn"], 1),
         **{f"{level}_accuracy": region_ok[level] / n for level in REGION_LEVELS},
+        "title_accuracy": metadata_ok["title"] / n,
+        "published_accuracy": metadata_ok["published"] / n,
         "activities_precision": a_p,
         "activities_recall": a_r,
         "activities_f1": a_f,
@@ -128,13 +148,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=ROOT / "corpora" / "dev")
     parser.add_argument("--source", choices=("raw", "gold"), default="raw")
+    parser.add_argument("--seeds", action="store_true", help="score the five seeds against tests/golden/seeds")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    scores = evaluate(args.corpus, args.source)
+    items = seed_items() if args.seeds else corpus_items(args.corpus)
+    scores = evaluate_items(items, args.source)
     if args.json:
         print(json.dumps(scores, indent=1))
         return
-    print(f"{scores['documents']} documents, source: {args.source}")
+    print(f"{scores['documents']} documents ({'seeds' if args.seeds else args.corpus.name}), source: {args.source}")
     for key, value in scores.items():
         if isinstance(value, float):
             print(f"{key:<34}{value:.3f}")

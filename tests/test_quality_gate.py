@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks.clean_quality import evaluate as evaluate_cleaning
-from benchmarks.quality import evaluate
+from benchmarks.quality import evaluate, evaluate_items, seed_items
 
 ROOT = Path(__file__).resolve().parents[1]
 DEV = ROOT / "corpora" / "dev"
@@ -34,6 +34,16 @@ def test_pipeline_on_raw_reports_meets_floor(raw_scores, metric):
 @pytest.mark.parametrize("metric", sorted(FLOORS["gold"]))
 def test_extractors_on_gold_text_meet_floor(gold_scores, metric):
     assert gold_scores[metric] >= FLOORS["gold"][metric], f"{metric} {gold_scores[metric]:.3f}"
+
+
+@pytest.fixture(scope="module")
+def seed_scores():
+    return evaluate_items(seed_items(), "raw")
+
+
+@pytest.mark.parametrize("metric", sorted(FLOORS["seeds"]))
+def test_pipeline_on_seeds_meets_floor(seed_scores, metric):
+    assert seed_scores[metric] >= FLOORS["seeds"][metric], f"{metric} {seed_scores[metric]:.3f}"
 
 
 def test_no_document_fails(raw_scores):
