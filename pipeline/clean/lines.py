@@ -190,27 +190,33 @@ SHORT_LINE_CHARS = 120  # chrome, captions and most metadata lines are shorter
 
 @cache
 def _short_line_patterns() -> re.Pattern[str]:
-    """Chrome, caption, footer and date shapes: searched on short lines only."""
-    parts = [_chrome().pattern, _captions().pattern, _footer_cue().pattern, _DATE_CUE.pattern]
+    """Chrome, caption and footer shapes: searched on short lines only."""
+    parts = [_chrome().pattern, _captions().pattern, _footer_cue().pattern]
     return re.compile("|".join(f"(?:{p})" for p in parts), re.IGNORECASE | re.MULTILINE)
+
+
+VERY_SHORT_LINE_CHARS = 6  # font-size widgets (大 中 小) have no trigger word
+_CUE, _TRIGGER = 1, 2
 
 
 @cache
 def _literal_cues() -> ahocorasick.Automaton:
-    """Spam words, SEO words, footer words and byline words, found in one
-    Aho-Corasick pass over the whole text (regex alternations of this size
-    run at a few MB/s; the automaton at tens)."""
+    """One Aho-Corasick automaton for two word lists, found in one pass over
+    the whole text (regex alternations of this size run at a few MB/s):
+    cues (spam, SEO, footer and byline words) flag a line of any length;
+    triggers (line_triggers.txt) let a short line through to the chrome,
+    caption and footer patterns."""
     automaton = ahocorasick.Automaton()
     sections = read_sections("spam_lines.txt")
-    words = [
-        *sections["strong"],
-        *sections["seo"],
-        *read_sections("footer.txt")["literal"],
-        *read_lines("byline_cues.txt"),
-    ]
-    for word in words:
-        for form in {word, word.lower(), word.upper()}:  # the automaton is case-sensitive
-            automaton.add_word(form, word)
+    cues = [*sections["strong"], *sections["seo"], *read_sections("footer.txt")["literal"], *read_lines("byline_cues.txt")]
+    words: dict[str, int] = {}
+    for word in cues:
+        for form in (word, word.lower(), word.upper()):  # the automaton is case-sensitive
+            words[form] = words.get(form, 0) | _CUE
+    for word in read_lines("line_triggers.txt"):
+        words[word.strip()] = words.get(word.strip(), 0) | _TRIGGER
+    for word, kind in words.items():
+        automaton.add_word(word, kind)
     automaton.make_automaton()
     return automaton
 
@@ -219,23 +225,41 @@ def _literal_cues() -> ahocorasick.Automaton:
 _DATE_CUE = re.compile(r"\d{4}\s*[-/.年]|[〇零一二三四五六七八九]{4}年|\d{1,2}:\d{2}")
 
 
-def flag_lines(text: str, lines: list[Line]) -> set[int]:
+def _search_lines(lines: list[Line], indices: list[int], pattern: re.Pattern[str]) -> set[int]:
+    """Indices (of ``indices``) of the lines where ``pattern`` matches, from
+    one scan of those lines joined (a match start is mapped to its line)."""
+    if not indices:
+        return set()
+    joined = "\n".join(lines[i].text for i in indices)
+    offsets = []
+    pos = 0
+    for i in indices:
+        offsets.append(pos)
+        pos += len(lines[i].text) + 1
+    return {indices[bisect_right(offsets, m.start()) - 1] for m in pattern.finditer(joined)}
+
+
+def flag_lines(text: str, lines: list[Line], *, gate: bool = True) -> set[int]:
     """Indices of the lines worth a closer look: those holding a spam, footer
     or byline word anywhere, and short lines matching a chrome, caption,
     footer or date shape.  Body paragraphs, the bulk of a report, pass both
-    scans untouched."""
+    scans untouched.  ``gate=False`` searches every short line with the
+    patterns (tests compare the two)."""
     starts = [line.start for line in lines]
-    flagged = {bisect_right(starts, end) - 1 for end, _ in _literal_cues().iter(text)}
+    flagged: set[int] = set()
+    triggered: set[int] = set()
+    for end, kind in _literal_cues().iter(text):
+        i = bisect_right(starts, end) - 1
+        if kind & _CUE:
+            flagged.add(i)
+        if kind & _TRIGGER:
+            triggered.add(i)
     short = [i for i, line in enumerate(lines) if 0 < len(line.text) <= SHORT_LINE_CHARS and i not in flagged]
-    if short:
-        joined = "\n".join(lines[i].text for i in short)
-        offsets = []
-        pos = 0
-        for i in short:
-            offsets.append(pos)
-            pos += len(lines[i].text) + 1
-        for match in _short_line_patterns().finditer(joined):
-            flagged.add(short[bisect_right(offsets, match.start()) - 1])
+    candidates = [
+        i for i in short if not gate or i in triggered or len(lines[i].text) <= VERY_SHORT_LINE_CHARS
+    ]
+    flagged |= _search_lines(lines, candidates, _short_line_patterns())
+    flagged |= _search_lines(lines, [i for i in short if i not in flagged], _DATE_CUE)
     return flagged
 
 
