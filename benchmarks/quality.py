@@ -44,12 +44,23 @@ def prf(tp: int, n_pred: int, found: int, n_gold: int) -> tuple[float, float, fl
 def record_from_gold(gold: dict) -> Record:
     """Extraction alone: the extractors on the hand-checked clean text."""
     cleaned = clean(gold["clean"])
-    return extract(cleaned, Source(path=gold["id"]), title_hint=gold.get("title"))
+    return extract(cleaned, Source(path=gold["id"], url=gold.get("url")), title_hint=gold.get("title"))
 
 
-def record_from_raw(path: Path) -> Record:
+def record_from_raw(path: Path, url: str | None = None) -> Record:
+    """The whole pipeline on a report as found, with its address when the
+    corpus index gives one (as a scraped archive would)."""
     documents = [d for d in read_path(str(path)) if isinstance(d, Document)]
+    documents[0].source.url = url
     return process_document(documents[0])
+
+
+def corpus_urls(corpus: Path) -> dict[str, str]:
+    index = corpus / "raw" / "index.jsonl"
+    if not index.exists():
+        return {}
+    rows = (json.loads(line) for line in index.read_text(encoding="utf-8").splitlines() if line.strip())
+    return {row["id"]: row["url"] for row in rows if row.get("url")}
 
 
 def activity_match(pred: list[str], gold: list[str]) -> tuple[int, int, int, int]:
@@ -60,11 +71,15 @@ def activity_match(pred: list[str], gold: list[str]) -> tuple[int, int, int, int
 
 
 def corpus_items(corpus: Path) -> list[tuple[Path, dict]]:
-    """(raw report, gold) pairs of a corpus laid out as raw/NAME.txt + gold/NAME.json."""
-    return [
-        (corpus / "raw" / f"{gold.stem}.txt", json.loads(gold.read_text(encoding="utf-8")))
-        for gold in sorted((corpus / "gold").glob("*.json"))
-    ]
+    """(raw report, gold) pairs of a corpus laid out as raw/NAME.txt + gold/NAME.json;
+    the gold carries the report's address from raw/index.jsonl as ``url``."""
+    urls = corpus_urls(corpus)
+    items = []
+    for gold_path in sorted((corpus / "gold").glob("*.json")):
+        gold = json.loads(gold_path.read_text(encoding="utf-8"))
+        gold.setdefault("url", urls.get(gold_path.stem))
+        items.append((corpus / "raw" / f"{gold_path.stem}.txt", gold))
+    return items
 
 
 def seed_items() -> list[tuple[Path, dict]]:
@@ -86,7 +101,7 @@ def evaluate_items(items: list[tuple[Path, dict]], source: str = "raw") -> dict:
     errors: list[str] = []
     for raw_path, gold in items:
         try:
-            record = record_from_raw(raw_path) if source == "raw" else record_from_gold(gold)
+            record = record_from_raw(raw_path, gold.get("url")) if source == "raw" else record_from_gold(gold)
         except Exception as error:  # a failed document scores as all misses
             errors.append(f"{raw_path.stem}: {error}")
             record = None

@@ -18,6 +18,7 @@ from pipeline.extract.dates import parse_date
 from pipeline.extract.departments import extract_departments
 from pipeline.extract.people import extract_people
 from pipeline.extract.region import extract_region
+from pipeline.extract.region_url import refine_region_by_url
 from pipeline.read import Columns, NoArticleError, document_text, read_inputs
 from pipeline.read.tabular import DEFAULT_COLUMNS
 from pipeline.types import Document, ReadError, Record, Source
@@ -41,7 +42,7 @@ def extract(cleaned: Cleaned, source: Source, *, title_hint: str | None = None, 
     meta = cleaned.metadata
     text = cleaned.text
     title = meta.title or title_hint
-    region = extract_region(text, title=title)
+    region = refine_region_by_url(extract_region(text, title=title), source.url)
     return Record(
         id=document_id(source),
         content_hash=content_hash(text),
