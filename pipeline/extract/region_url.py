@@ -14,9 +14,8 @@ import re
 from collections import defaultdict
 from dataclasses import replace
 from functools import cache
-from urllib.parse import urlsplit
-
 from itertools import islice, product
+from urllib.parse import urlsplit
 
 from pypinyin import Style, pinyin
 
