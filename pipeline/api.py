@@ -43,7 +43,7 @@ def extract(cleaned: Cleaned, source: Source, *, title_hint: str | None = None, 
     text = cleaned.text
     title = meta.title or title_hint
     region = refine_region_by_url(extract_region(text, title=title), source.url)
-    return Record(
+    record = Record(
         id=document_id(source),
         content_hash=content_hash(text),
         source=source,
@@ -61,6 +61,9 @@ def extract(cleaned: Cleaned, source: Source, *, title_hint: str | None = None, 
         activities=extract_activities(text),
         people=extract_people(text),
     )
+    for item in (*record.counts, *record.departments, *record.activities, *record.people):
+        item.original_span = cleaned.to_original(item.span)
+    return record
 
 
 def process_document(document: Document) -> Record:

@@ -62,6 +62,7 @@ class Count:
     evidence: str = ""
     span: Span = (0, 0)
     value_max: float | None = None  # upper end of a range such as 两三个
+    original_span: Span | None = None  # the same evidence in ``original``
 
 
 @dataclass
@@ -71,6 +72,7 @@ class Department:
     function: str
     level: str | None
     span: Span
+    original_span: Span | None = None  # the same evidence in ``original``
 
 
 @dataclass
@@ -83,6 +85,7 @@ class Category:
 class Activity:
     name: str
     span: Span
+    original_span: Span | None = None  # the same evidence in ``original``
 
 
 @dataclass
@@ -90,6 +93,7 @@ class Person:
     name: str
     role: str
     span: Span
+    original_span: Span | None = None  # the same evidence in ``original``
 
 
 @dataclass
