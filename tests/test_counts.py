@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
 import pytest
+from conftest import load_case_file as load_cases
 
 from pipeline.extract.counts import extract_counts
 
@@ -23,12 +23,6 @@ APPROX_FLOOR = 0.99
 INDICATOR_FLOOR = 0.84
 
 
-def load_cases(name: str) -> list:
-    params = []
-    for case in json.loads((CASES / name).read_text(encoding="utf-8")):
-        marks = [pytest.mark.xfail(strict=True, reason=case["xfail"])] if "xfail" in case else []
-        params.append(pytest.param(case, id=case["label"], marks=marks))
-    return params
 
 
 @pytest.mark.parametrize("case", load_cases("counts.json"))

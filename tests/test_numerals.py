@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from conftest import load_case_file as load_cases
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -15,12 +15,6 @@ from pipeline.extract.numerals import parse_decimal, parse_number
 CASES = Path(__file__).resolve().parent / "cases"
 
 
-def load_cases(name: str) -> list:
-    params = []
-    for case in json.loads((CASES / name).read_text(encoding="utf-8")):
-        marks = [pytest.mark.xfail(strict=True, reason=case["xfail"])] if "xfail" in case else []
-        params.append(pytest.param(case, id=case["label"], marks=marks))
-    return params
 
 
 @pytest.mark.parametrize("case", load_cases("numerals.json"))

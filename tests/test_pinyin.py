@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import load_case_file as load_cases
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -30,13 +31,6 @@ DEV_GOLD = SHARED / "dev" / "gold"
 SEED_COUNTS = {"000": 62, "001": 399, "002": 0, "003": 231, "004": 241}
 
 
-def load_cases(name: str) -> list:
-    cases = json.loads((CASES / name).read_text(encoding="utf-8"))
-    params = []
-    for case in cases:
-        marks = [pytest.mark.xfail(strict=True, reason=case["xfail"])] if "xfail" in case else []
-        params.append(pytest.param(case, id=case["label"], marks=marks))
-    return params
 
 
 def is_han(char: str) -> bool:
