@@ -33,8 +33,6 @@ SEO_TERMS_FOR_STUFFING = 3
 TITLE_MIN_CHARS, TITLE_MAX_CHARS = 5, 90
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
-# a closing quote ends a sentence only after sentence punctuation: titles often end in ”
-_PROSE_END = re.compile(r"(?:[。!！?？;；…]|[。!！?？…][”」\"’)）])$")
 _DATE_LINE = re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$|^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}$")
 _BULLET = re.compile(r"^[-·•●◆■□▪*>]\s")
 _MASKED_LINE = re.compile(r"^[*＊]+$")
@@ -147,13 +145,26 @@ def is_caption_line(line: str) -> bool:
     return len(line) <= 120 and bool(_captions().search(line))
 
 
+_SENTENCE_MARKS = frozenset("。!！?？;；…")
+_CLOSING_MARKS = frozenset("”」\"’)）")
+
+
+def ends_sentence(line: str) -> bool:
+    """Ends in sentence punctuation, or in a closing quote right after it
+    (a title often ends in ”, a quoted sentence in 。”)."""
+    if not line:
+        return False
+    last = line[-1]
+    return last in _SENTENCE_MARKS or (last in _CLOSING_MARKS and len(line) > 1 and line[-2] in _SENTENCE_MARKS - {";", "；"})
+
+
 def is_prose(line: str, *, unfinished_min_han: int = PROSE_MIN_HAN_UNFINISHED) -> bool:
     """A line that reads as article text: a finished sentence, an enumerated
     item, or a passage with punctuation long enough not to be a title.
     ``unfinished_min_han`` is lowered at the end of a report, where a text cut
     off mid-sentence leaves a short unfinished line."""
     han = count_wide(line)
-    if han >= 3 and (_PROSE_END.search(line) or _ENUMERATED.match(line)):
+    if han >= 3 and (ends_sentence(line) or _ENUMERATED.match(line)):
         return True
     punct = count_punct(line)
     return han >= unfinished_min_han and punct >= 1 and punct * 50 >= han
