@@ -58,12 +58,22 @@ _SHIFTED_RUN_RE = re.compile(rf"\?((?:[{_PINYIN_LETTERS}]{{1,7}}\))?)([!,;:]?[^\
 _FULL_WIDTH = {"!": "！", ",": "，", ";": "；", ":": "："}
 
 
-@lru_cache(maxsize=1)
 def load_seed_re() -> re.Pattern[str]:
-    """The one regex run over every text: where mojibake may start.
+    """The regex that says where mojibake may start (see ``load_seed_res``)."""
+    return load_seed_res()[0]
+
+
+@lru_cache(maxsize=1)
+def load_seed_res() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Where mojibake may start, and the characters such a place starts at or just before.
 
     Rare characters are the GBK characters (traditional ones through t2s)
     with a jieba weight under ``RARE_WEIGHT``, plus private-use characters.
+    Every seed starts at a character of the second regex (U+FFFD, ``?``, a
+    rare or an odd character) or one before it (a Han character before an
+    odd one), so ``search_seed`` scans for that one character class and
+    tries the seed regex only there: a single class runs at scan speed, the
+    alternation at each position does not.
     """
     weights = load_char_weights()
     gbk = bytes(b for lead in range(0x81, 0xFF) for trail in range(0x40, 0xFF) if trail != 0x7F for b in (lead, trail))
@@ -82,7 +92,27 @@ def load_seed_re() -> re.Pattern[str]:
     # questions end in "?" here too): a pinyin annotation whose "(" it ate,
     # punctuation a shifted pair left behind, or a rare character close by.
     lost = rf"\?[{_PINYIN_LETTERS}]{{1,7}}\)|\?[!,;:]|\?[^\n]{{0,2}}{rare}|{rare}[^\n]{{0,2}}\?"
-    return re.compile(rf"\ufffd|{rare}[^\x00-\x7f]?{rare}|[{han}][{odd}]|[{odd}][{han}]|{lost}")
+    seed = re.compile(rf"\ufffd|{rare}[^\x00-\x7f]?{rare}|[{han}][{odd}]|[{odd}][{han}]|{lost}")
+    return seed, re.compile(rf"[\ufffd?{rare_class}\ue000-\uf8ff{odd}]")
+
+
+def search_seed(text: str, pos: int = 0) -> re.Match[str] | None:
+    """``load_seed_re().search(text, pos)``, the same match, found faster.
+
+    A match of the seed regex starts at a character of the start class or
+    right before one, so only those positions are tried, in order.
+    """
+    seed, starts = load_seed_res()
+    tried = pos - 1
+    for hit in starts.finditer(text, pos):
+        at = hit.start()
+        for begin in (at - 1, at):
+            if begin > tried:
+                tried = begin
+                found = seed.match(text, begin)
+                if found is not None:
+                    return found
+    return None
 
 
 def find_mojibake(text: str) -> tuple[list[Edit], list[tuple[int, int]]]:
@@ -98,8 +128,7 @@ def find_mojibake(text: str) -> tuple[list[Edit], list[tuple[int, int]]]:
     """
     if not text:
         return [], []
-    seeds = load_seed_re()
-    seed = seeds.search(text)
+    seed = search_seed(text)
     if seed is None:
         return [], []
     whole = repair_whole(text)
@@ -111,14 +140,14 @@ def find_mojibake(text: str) -> tuple[list[Edit], list[tuple[int, int]]]:
     while seed is not None:
         start, end = find_window(text, seed.start())
         if end <= pos:
-            seed = seeds.search(text, seed.end())
+            seed = search_seed(text, seed.end())
             continue
         start = max(start, pos)
         found, lost = repair_window(text, start, end)
         edits.extend(found)
         damaged.extend(lost)
         pos = end
-        seed = seeds.search(text, end)
+        seed = search_seed(text, end)
     return edits, damaged
 
 
@@ -208,12 +237,32 @@ def gbk_bytes(chars: str) -> bytes | None:
 
     € is code page 936's 0x80, which GB18030 would encode as two bytes.
     """
-    marked = "".join("\x00" if c in _LOST else "\x01" if c == "€" else c for c in chars)
+    marked = chars.translate(_MARK_TABLE)
     try:
         data = marked.encode("gb18030")
     except UnicodeEncodeError:
         return None
     return data.replace(b"\x00", b"\xff").replace(b"\x01", b"\x80")
+
+
+_MARK_TABLE = str.maketrans({"?": "\x00", "\ufffd": "\x00", "€": "\x01"})
+
+
+def gbk_offsets(window: str) -> tuple[bytes, list[int], list[int]]:
+    """The window's GBK bytes once, where each character's bytes start, and where the next unencodable one is.
+
+    GB18030 is stateless, so ``gbk_bytes(window[i:j])`` is
+    ``data[starts[i]:starts[j]]`` whenever ``j <= stop[i]`` (no character in
+    between fails to encode: a lone surrogate), and None otherwise.
+    """
+    pieces = [gbk_bytes(c) for c in window]
+    starts = [0]
+    stop = [len(window)] * (len(window) + 1)
+    for piece in pieces:
+        starts.append(starts[-1] + (len(piece) if piece is not None else 0))
+    for k in range(len(window) - 1, -1, -1):
+        stop[k] = k if pieces[k] is None else stop[k + 1]
+    return b"".join(p for p in pieces if p is not None), starts, stop
 
 
 def decode_utf8_lost(data: bytes) -> str | None:
@@ -252,11 +301,6 @@ def _drop_tail(piece: bytes) -> bytes:
     return piece
 
 
-def decode_run(chars: str) -> str | None:
-    data = gbk_bytes(chars)
-    return decode_utf8_lost(data) if data is not None else None
-
-
 def repair_whole(text: str) -> Edit | None:
     """A whole document of UTF-8 read as GBK, repaired in one go when the round trip is clean.
 
@@ -268,7 +312,7 @@ def repair_whole(text: str) -> Edit | None:
     han = HAN_RE.findall(text[:5000])
     if len(han) < 10:
         return None
-    typical = sum(1 for c in han if 0xE3 <= c.encode("gb18030")[0] <= 0xEF)
+    typical = len(load_typical_re().findall("".join(han)))
     if typical < len(han) * WHOLE_SHARE:
         return None
     data = gbk_bytes(text)
@@ -278,24 +322,46 @@ def repair_whole(text: str) -> Edit | None:
     return Edit(0, len(text), repaired, KIND_REPAIRED if "?" not in repaired else KIND_PARTIAL)
 
 
+@lru_cache(maxsize=1)
+def load_typical_re() -> re.Pattern[str]:
+    """Han characters whose first GB18030 byte is a UTF-8 lead of Chinese text (0xE3-0xEF).
+
+    Built once from the codec, so counting them is one regex call.
+    """
+    ranges = [(0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x3134F)]
+    chars = (chr(c) for lo, hi in ranges for c in range(lo, hi + 1))
+    typical = [c for c in chars if HAN_RE.match(c) and 0xE3 <= c.encode("gb18030")[0] <= 0xEF]
+    return re.compile("[" + "".join(typical) + "]")
+
+
 def repair_utf8_as_gbk(window: str) -> list[Edit]:
     """Longest runs of the window whose GBK bytes are UTF-8 of plausible Chinese.
 
     A run starts at a character whose first GBK byte can start a UTF-8
-    character of Chinese text (0xE2-0xEF) or at a lost marker.
+    character of Chinese text (0xE2-0xEF) or at a lost marker.  The window is
+    encoded once; for each start only the ends that its bytes allow (see
+    ``utf8_reach``) are decoded and scored.
     """
     edits: list[Edit] = []
+    data, starts, stop = gbk_offsets(window)
     i = 0
     n = len(window)
     while i < n - 1:
         found = None
         first = window[i]
-        if first in _LOST or (not first.isascii() and 0xE2 <= (gbk_bytes(first) or b"\0")[0] <= 0xEF):
-            for j in range(n, i + 1, -1):
-                data = gbk_bytes(window[i:j])
-                repaired = decode_utf8_lost(data) if data is not None else None
+        a = starts[i]
+        if first in _LOST or (not first.isascii() and stop[i] > i and 0xE2 <= data[a] <= 0xEF):
+            allowed = utf8_reach(data, a)
+            for j in range(min(n, stop[i]), i + 1, -1):
+                if not allowed(starts[j]):
+                    continue
+                repaired = decode_utf8_lost(data[a : starts[j]])
                 if repaired is not None and is_plausible(repaired, window[i:j]):
-                    while j - i > 2 and window[j - 1] not in _LOST and decode_run(window[i : j - 1]) == repaired:
+                    while (
+                        j - i > 2
+                        and window[j - 1] not in _LOST
+                        and decode_utf8_lost(data[a : starts[j - 1]]) == repaired
+                    ):
                         j -= 1  # a real character after the lost byte: keep it (建?。 not 建?)
                     found = Edit(i, j, repaired, KIND_REPAIRED if "?" not in repaired else KIND_PARTIAL)
                     break
@@ -305,6 +371,47 @@ def repair_utf8_as_gbk(window: str) -> list[Edit]:
         edits.append(found)
         i = found.end
     return edits
+
+
+def utf8_reach(data: bytes, start: int):  # type: ignore[no-untyped-def]
+    """A test on byte ends ``b``: False only where ``decode_utf8_lost(data[start:b])`` is surely None.
+
+    The bytes split at lost markers (0xFF) into pieces.  A piece that fails as
+    an inner piece (head and tail trimmed) fails every longer slice; inside
+    the last piece, a UTF-8 error that is not "unexpected end of data" fails
+    every end at or past the bytes that show it.  So each piece gives an
+    interval of possible ends, and only those are decoded in full.
+    """
+    intervals: list[tuple[int, int]] = []  # [lo, hi) ranges of b that may decode
+    k = 0
+    pos = start
+    size = len(data)
+    while True:
+        cut = data.find(b"\xff", pos)
+        end = size if cut < 0 else cut
+        piece = data[pos:end]
+        body_from = pos + (len(piece) - len(_drop_head(piece)) if k > 0 else 0)
+        hi = end + 1
+        try:
+            data[body_from:end].decode("utf-8")
+        except UnicodeDecodeError as error:
+            if error.reason != "unexpected end of data":
+                hi = min(hi, body_from + error.end)
+        intervals.append((pos, hi))
+        if cut < 0:
+            break
+        inner = _drop_tail(_drop_head(piece) if k > 0 else piece)
+        try:
+            inner.decode("utf-8")
+        except UnicodeDecodeError:
+            break
+        pos = cut + 1
+        k += 1
+
+    def allowed(b: int) -> bool:
+        return any(lo <= b < hi for lo, hi in intervals)
+
+    return allowed
 
 
 # -- GBK bytes out of step ---------------------------------------------------

@@ -145,6 +145,8 @@ def count_spelled_chars(text: str, end: int, letters: str, cuts: frozenset[int])
     >>> count_spelled_chars("先", 1, "xian", frozenset())
     1
     """
+    if end > 0 and not cuts and _HAN_RE.match(text[end - 1]) and letters in readings_of(text[end - 1]):
+        return 1  # the common case: one character, one syllable (區(qū)), as the loop below would find
     positions = {len(letters)}
     start = end
     while positions and start > 0 and end - start < MAX_CHARS:
@@ -159,13 +161,21 @@ def count_spelled_chars(text: str, end: int, letters: str, cuts: frozenset[int])
                 begin = pos - len(reading)
                 if begin < 0 or not letters.startswith(reading, begin):
                     continue
-                if any(begin < cut < pos for cut in cuts):
+                if cuts and any(begin < cut < pos for cut in cuts):
                     continue
                 nxt.add(begin)
         if 0 in nxt:
             return end - start
         positions = nxt
     return 0
+
+
+@lru_cache(maxsize=8192)
+def parse_annotation(inner: str) -> tuple[str, frozenset[int]] | None:
+    """``split_annotation`` of a bracket's content, None for an acronym; cached (the same few hundred recur)."""
+    if looks_like_acronym(inner):
+        return None
+    return split_annotation(inner)
 
 
 def looks_like_acronym(inner: str) -> bool:
@@ -193,10 +203,10 @@ def find_pinyin_annotations(text: str) -> list[Edit]:
         start, end = match.span()
         if start != run_end:
             anchor = start - 1 if start and text[start - 1] in _SKIPPABLE else start
-        inner = match.group()[1:-1]
-        if looks_like_acronym(inner):
+        parsed = parse_annotation(match.group()[1:-1])
+        if parsed is None:
             continue
-        letters, cuts = split_annotation(inner)
+        letters, cuts = parsed
         if count_spelled_chars(text, anchor, letters, cuts):
             # a space put in only for the annotation goes with it
             cut_from = anchor if start == anchor + 1 and text[anchor] == " " else start

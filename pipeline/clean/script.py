@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from operator import ne
 
 import opencc
 
@@ -66,9 +67,12 @@ def convert_to_simplified(text: str) -> str:
 
 
 def count_changed_chars(before: str, after: str) -> int:
-    if len(before) != len(after):
-        return abs(len(before) - len(after)) + sum(a != b for a, b in zip(before, after, strict=False))
-    return sum(a != b for a, b in zip(before, after, strict=False))
+    """Characters that differ position by position, plus the difference in length.
+
+    >>> count_changed_chars("區人大常委會", "区人大常委会")
+    2
+    """
+    return abs(len(before) - len(after)) + sum(map(ne, before, after))
 
 
 def classify_script(han_chars: int, changed: int) -> str:
@@ -84,7 +88,7 @@ def classify_script(han_chars: int, changed: int) -> str:
     return "mixed"
 
 
-_HAN = re.compile(r"[\u4e00-\u9fff]")
+_HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")  # runs: far fewer matches than characters
 
 
 def to_simplified(text: str) -> tuple[list[Edit], str]:
@@ -92,17 +96,41 @@ def to_simplified(text: str) -> tuple[list[Edit], str]:
 
     Same-length lines become one same-length edit (offsets map character for
     character); a line whose length changes (rare phrase conversions) is one
-    edit of its own.
+    edit of its own.  The text is converted in one OpenCC call: no dictionary
+    entry spans a line break, so it converts line by line all the same.
     """
     if not _traditional_chars().search(text):
         return [], "simplified"
+    lines = text.split("\n")
+    converted_lines = convert_lines(text, lines)
     edits: list[Edit] = []
     changed = 0
     pos = 0
-    for line in text.split("\n"):
-        converted = convert_to_simplified(line)
+    for line, converted in zip(lines, converted_lines, strict=True):
         if converted != line:
             changed += count_changed_chars(line, converted)
             edits.append(Edit(pos, pos + len(line), converted, "script_converted"))
         pos += len(line) + 1
-    return edits, classify_script(len(_HAN.findall(text)), changed)
+    return edits, classify_script(count_han(text) if changed else 0, changed)
+
+
+def count_han(text: str) -> int:
+    """Characters of the CJK unified block, counted a run at a time.
+
+    >>> count_han("區人大,2024年")
+    4
+    """
+    return sum(map(len, _HAN_RUN.findall(text)))
+
+
+def convert_lines(text: str, lines: list[str]) -> list[str]:
+    """``convert_to_simplified`` of each line of ``text``, from one call where possible.
+
+    A NUL would end the text for OpenCC's C API, and a line count that comes
+    back different means the conversion crossed a line: then line by line.
+    """
+    if "\x00" not in text:
+        converted = convert_to_simplified(text).split("\n")
+        if len(converted) == len(lines):
+            return converted
+    return [convert_to_simplified(line) for line in lines]
