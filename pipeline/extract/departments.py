@@ -37,8 +37,8 @@ from bisect import bisect_right
 from dataclasses import dataclass
 
 from pipeline.data import read_lines, read_sections
-from pipeline.types import Department, Region
 from pipeline.extract.wordtrie import trie_alternation
+from pipeline.types import Department, Region
 
 _DATA = "departments/"
 HAN = "\u4e00-\u9fff"
@@ -103,6 +103,9 @@ LOCAL_BUREAU_RE = re.compile(
     rf"(?P<stem>[{HAN}]{{2,7}}?)局(?![面势部限])",
     re.M,
 )
+SUFFIXES_LONGEST_FIRST = sorted(SUFFIXES, key=len, reverse=True)
+STEM_RE = re.compile(_STEM)
+STEM_PARTS_RE = re.compile(_STEM + r"|[和与及]")
 PLACE_SUFFIX_RE = re.compile(rf"(?:{_alternation(PLACE_SUFFIXES)})$")
 QUOTE_RE = re.compile(r"“[^”\n]{1,40}”|‘[^’\n]{1,40}’|「[^」\n]{1,40}」")
 _STOPS = "".join(sorted(STOP_CHARS))
@@ -110,6 +113,7 @@ TOWN_RE = re.compile(
     rf"(?:^|(?<=[^{HAN}])|(?<=[{LEVEL_CHARS}{_STOPS}]))((?:(?![{_STOPS}])[{HAN}]){{2,4}}?)(镇|乡|街道|办事处|区|县)",
     re.M,
 )
+TOWN_SUFFIX_RE = re.compile("[镇乡街办区县]")  # first characters of TOWN_RE's suffixes
 
 
 def load_gazetteer() -> frozenset[str]:
@@ -157,11 +161,30 @@ def find_town_names(text: str) -> set[str]:
     (来到姚村镇, 晋源区姚村镇).  They let a later 汇报姚村镇政府 or 武岗人大 be cut at the right place.
     """
     seen: dict[str, int] = {}
-    for m in TOWN_RE.finditer(text):
+    for m in _find_towns(text):
         # after 到/在/区 the name cannot have swallowed a verb (来到姚村镇); after a comma it may have
         weight = 2 if m.start() and text[m.start() - 1] in STOP_CHARS | COUNTY_AND_UP else 1
         seen[m.group(1)] = seen.get(m.group(1), 0) + weight
     return {name for name, n in seen.items() if n >= 2}
+
+
+def _find_towns(text: str) -> list[re.Match]:
+    """``TOWN_RE.finditer(text)``, trying only the starts 2 to 4 characters before a suffix.
+
+    The suffixes are rare, so this skips the regex's costly boundary checks at
+    nearly every position; the matches are the same.
+    """
+    matches: list[re.Match] = []
+    end = 0  # the next start to try: after the last match and the last start tried
+    for suffix in TOWN_SUFFIX_RE.finditer(text):
+        for start in range(max(end, suffix.start() - 4), suffix.start() - 1):
+            match = TOWN_RE.match(text, start)
+            if match:
+                matches.append(match)
+                end = match.end()
+                break
+            end = start + 1
+    return matches
 
 
 def _scan_name(text: str, end: int, cap: int, default: int, floor: int = 0, single: bool = False) -> int:
@@ -285,16 +308,16 @@ def _expand_stem(stem: str) -> str:
     """Long form of a bureau stem: 住建 -> 住房和城乡建设, 城管执法 -> 城市管理综合执法."""
     if stem in ALIASES:
         return ALIASES[stem]
-    parts = re.findall(_STEM + r"|[和与及]", stem)
+    parts = STEM_PARTS_RE.findall(stem)
     return "".join(ALIASES.get(p, p) for p in parts) or stem
 
 
 def _bureau_parts(core: str) -> tuple[str, str, str]:
     """Split a bureau core into (stem, suffix, function): 区住建局 core 住建局."""
-    for suffix in sorted(SUFFIXES, key=len, reverse=True):
+    for suffix in SUFFIXES_LONGEST_FIRST:
         if core.endswith(suffix):
             stem = core[: -len(suffix)]
-            first = re.match(_STEM, stem)
+            first = STEM_RE.match(stem)
             return stem, suffix, STEMS.get(first.group() if first else stem, "other")
     return core, "", "other"
 
@@ -458,7 +481,7 @@ def _add_local_bureaus(text, items, region, short, quotes) -> list[Department]:
             continue
         if _is_excluded(text, end, m.group(), quotes, start):
             continue
-        inner = re.search(_STEM, stem)
+        inner = STEM_RE.search(stem)
         function = STEMS[inner.group()] if inner else "other"
         level_word = m.group("level")
         prefix = _Prefix(start, PLACE_SUFFIXES[level_word][0], [], level_word, level_word)

@@ -39,6 +39,11 @@ FULLWIDTH = str.maketrans("０１２３４５６７８９．，", "0123456789.,"
 ARABIC_RE = re.compile(r"\d{1,3}(?:,\d{3})+(?!\d)(?:\.\d+)?|\d+(?:\.\d+)?")
 RANGE_RE = re.compile(rf"^(.+?)\s*[{RANGE_SEPARATORS}]\s*(.+)$")
 TOKEN_RE = re.compile(rf"{ARABIC_RE.pattern}|[{CN_DIGIT_CHARS}]|[{CN_UNIT_CHARS}]")
+BIG_TAIL_RE = re.compile(rf"[{''.join(BIG_UNITS)}]+$")
+BIG_UNIT_RE = re.compile(rf"[{''.join(BIG_UNITS)}]")
+DIGIT_PAIR_RE = re.compile(rf"([{CN_DIGIT_CHARS}])([{CN_DIGIT_CHARS}])")
+DIGIT_RUN_RE = re.compile(rf"[{CN_DIGIT_CHARS}]{{3}}")
+DIGITS_ONLY_RE = re.compile(rf"[{CN_DIGIT_CHARS}]{{2,}}")
 
 Number = tuple[float, float | None]
 
@@ -88,8 +93,8 @@ def parse_range(s: str) -> tuple[Decimal, Decimal] | None:
         low = parse_single(left)
         if low is None or high is None:
             return None
-        tail = re.search(rf"[{''.join(BIG_UNITS)}]+$", right)
-        if tail and not re.search(rf"[{''.join(BIG_UNITS)}]", left):
+        tail = BIG_TAIL_RE.search(right)
+        if tail and not BIG_UNIT_RE.search(left):
             scaled = parse_single(left + tail.group(0))
             if scaled is not None and scaled <= high:
                 low = scaled
@@ -103,13 +108,13 @@ def parse_adjacent_range(s: str) -> tuple[Decimal, Decimal] | None:
     Two adjacent non-zero Chinese digits, the second larger, are read as
     "either"; each one is put back into the numeral in turn.
     """
-    match = re.search(rf"([{CN_DIGIT_CHARS}])([{CN_DIGIT_CHARS}])", s)
+    match = DIGIT_PAIR_RE.search(s)
     if not match:
         return None
     first, second = DIGITS[match.group(1)], DIGITS[match.group(2)]
     if not 0 < first < second or s.count(match.group(0)) != 1:
         return None
-    if re.search(rf"[{CN_DIGIT_CHARS}]{{3}}", s):
+    if DIGIT_RUN_RE.search(s):
         return None
     low = parse_single(s[: match.start()] + match.group(1) + s[match.end() :])
     high = parse_single(s[: match.start()] + match.group(2) + s[match.end() :])
@@ -122,7 +127,7 @@ def parse_single(s: str) -> Decimal | None:
     """One numeral, no range: Arabic, Chinese or mixed (``3万5千``, ``1.2万``)."""
     if ARABIC_RE.fullmatch(s):
         return to_decimal(s)
-    if re.fullmatch(rf"[{CN_DIGIT_CHARS}]{{2,}}", s) and ("〇" in s or "零" in s or "○" in s or len(s) >= 3):
+    if DIGITS_ONLY_RE.fullmatch(s) and ("〇" in s or "零" in s or "○" in s or len(s) >= 3):
         return Decimal("".join(str(DIGITS[c]) for c in s))
     tokens = TOKEN_RE.findall(s)
     if not tokens or "".join(tokens) != s:

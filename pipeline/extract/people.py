@@ -23,6 +23,7 @@ import re
 from opencc import OpenCC
 
 from pipeline.data import read_lines, read_sections
+from pipeline.extract.wordtrie import trie_alternation
 from pipeline.types import Person
 
 _ROLES = read_sections("roles.txt")
@@ -50,7 +51,7 @@ _FOLLOW_WORDS = (
     "以 用 于 通过 结合 牵头 负责 当场 再次 首先 随后 亲自 第一时间 长期 连续 连任 曾 一直 始终 带头 "
     "一同 今年 近年来 近日 日前 坚持 高兴 欣慰 激动 动情 热情 笑 感叹 自豪"
 ).split()
-_FOLLOW = "|".join(sorted(map(re.escape, _FOLLOW_WORDS), key=len, reverse=True))
+_FOLLOW = trie_alternation(_FOLLOW_WORDS)  # longest first
 _BOUNDARY = rf"(?:[^\u4e00-\u9fff]|$|{_FOLLOW}|[\u4e00-\u9fff]{{2}}地[说讲道])"
 _HAN = r"[\u4e00-\u9fff]"
 _GIVEN_CHAR = r"[\u4e00-\u9fff](?<!某)"
@@ -58,15 +59,17 @@ _GIVEN_CHAR = r"[\u4e00-\u9fff](?<!某)"
 # one or two given-name characters; the second only if it does not start a follow word
 _GIVEN = rf"(?:{_GIVEN_CHAR}(?!{_FOLLOW}){_GIVEN_CHAR}(?={_BOUNDARY})|{_GIVEN_CHAR}(?={_BOUNDARY}))"
 NAME_PATTERN = (
-    rf"(?:(?:{'|'.join(COMPOUND_SURNAMES)}){_GIVEN}"
+    rf"(?:(?:{trie_alternation(COMPOUND_SURNAMES)}){_GIVEN}"
     rf"|[{SINGLE_SURNAMES}]{_GIVEN})"
 )
-_TITLE = "|".join(map(re.escape, TITLES))
+_TITLE = trie_alternation(TITLES)  # longest first
 _ROLE_THEN_NAMES = re.compile(rf"(?P<title>{_TITLE})(?P<names>{NAME_PATTERN}(?:[、和及与]{NAME_PATTERN})*)")
 _NAME_THEN_TITLE = re.compile(
     rf"(?:(?<=[^\u4e00-\u9fff])|^|(?<=[、和与由请让]))(?P<name>{NAME_PATTERN.replace(_BOUNDARY, '(?:' + '|'.join(NAME_BEFORE_TITLES) + ')')})"
     rf"(?P<title>{'|'.join(NAME_BEFORE_TITLES)})(?!{_HAN}*?(?:团|之家|联络|工作站|大会|小组))"
 )
+# where a title of _NAME_THEN_TITLE may start: its name begins 2 to 4 characters before
+_NAME_TITLE_FIRST = re.compile(f"[{''.join(sorted({t[0] for t in NAME_BEFORE_TITLES}))}]")
 _NAME_IN_LIST = re.compile(NAME_PATTERN)
 _TITLE_AT_END = re.compile(rf"(?:{_TITLE})$")
 _LONGEST_TITLE = max(map(len, TITLES))
@@ -114,6 +117,22 @@ def split_names(names: str, offset: int) -> list[tuple[str, int]]:
     return [(m.group(0), offset + m.start()) for m in _NAME_IN_LIST.finditer(names) if is_person_name(m.group(0))]
 
 
+def find_names_then_titles(text: str) -> list[re.Match]:
+    """``_NAME_THEN_TITLE.finditer(text)``, trying only the starts 2 to 4 characters
+    before a title's first character (its boundary checks are costly at every position)."""
+    matches: list[re.Match] = []
+    end = 0  # the next start to try: after the last match and the last start tried
+    for title in _NAME_TITLE_FIRST.finditer(text):
+        for start in range(max(end, title.start() - 4), title.start() - 1):
+            match = _NAME_THEN_TITLE.match(text, start)
+            if match:
+                matches.append(match)
+                end = match.end()
+                break
+            end = start + 1
+    return matches
+
+
 def extract_people(text: str) -> list[Person]:
     """Named people with their role, in text order, once per (name, role).
 
@@ -132,7 +151,7 @@ def extract_people(text: str) -> list[Person]:
             if (name, role) not in seen:
                 seen.add((name, role))
                 found.append(Person(name=name, role=role, span=(start, start + len(name))))
-    for m in _NAME_THEN_TITLE.finditer(text):
+    for m in find_names_then_titles(text):
         name, start = m.group("name"), m.start("name")
         if start in taken or not is_person_name(name):
             continue

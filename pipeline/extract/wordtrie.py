@@ -34,17 +34,22 @@ def trie_alternation(words: Iterable[str]) -> str:
         for ch in word:
             node = node.setdefault(ch, {})
         node[""] = {}
-    return _render_node(root)
+    return _render_node(root, top=True)
 
 
-def _render_node(node: dict) -> str:
-    """The regex of a trie node: its continuations, optional when a word ends here."""
+def _render_node(node: dict, top: bool = False) -> str:
+    """The regex of a trie node: its continuations, optional when a word ends here.
+
+    One-character words are merged into a class, except at the top of a mixed
+    trie: there every branch must start with a literal character for ``re``
+    to compile the set of first characters it uses to skip through a text.
+    """
     children = sorted((ch, child) for ch, child in node.items() if ch)
     if not children:
         return ""
     leaves = [ch for ch, child in children if child.keys() == {""}]
     branches = []
-    if len(leaves) > 1:
+    if len(leaves) > 1 and not (top and len(leaves) < len(children)):
         branches.append("[" + "".join(re.escape(ch) for ch in leaves) + "]")
         children = [(ch, child) for ch, child in children if ch not in leaves]
     branches.extend(re.escape(ch) + _render_node(child) for ch, child in children)
