@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 
 from pipeline.clean import Cleaned, clean
 from pipeline.extract.activities import extract_activities
+from pipeline.extract.categories import classify_categories
 from pipeline.extract.counts import extract_counts
 from pipeline.extract.dates import parse_date
 from pipeline.extract.departments import extract_departments
@@ -58,6 +59,7 @@ def extract(cleaned: Cleaned, source: Source, *, title_hint: str | None = None, 
         noise=cleaned.noise,
         counts=extract_counts(text),
         departments=extract_departments(text, region=region),
+        categories=classify_categories(text),
         activities=extract_activities(text),
         people=extract_people(text),
     )

@@ -2,6 +2,7 @@
 
     zhnews clean FILE|- [--json]
     zhnews extract FILE|DIR|- ... [--format jsonl|json|table]
+    zhnews train categories [--seed N]
 
 Errors are one line on stderr (``zhnews: PATH: reason``) and a non-zero exit
 status; a batch goes on past a bad input.
@@ -115,6 +116,12 @@ def cmd_extract(args: argparse.Namespace) -> int:
     return EXIT_INPUT_ERROR if args.failed else 0
 
 
+def cmd_train(args: argparse.Namespace) -> int:
+    from pipeline.train import main as train_main
+
+    return train_main([args.what, *args.rest])
+
+
 def _add_input_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--text-col", default="text", help="JSONL/CSV column with the article text (default: text)")
     parser.add_argument("--url-col", default="url", help="JSONL/CSV column with the address (default: url)")
@@ -138,6 +145,11 @@ def build_parser() -> argparse.ArgumentParser:
     p_extract.add_argument("--format", choices=("jsonl", "json", "table"), default="jsonl")
     _add_input_options(p_extract)
     p_extract.set_defaults(func=cmd_extract)
+
+    p_train = sub.add_parser("train", help="train a model shipped under models/ (categories)")
+    p_train.add_argument("what", choices=("categories",))
+    p_train.add_argument("rest", nargs=argparse.REMAINDER, help="options of the trainer, e.g. --seed 0")
+    p_train.set_defaults(func=cmd_train)
     return parser
 
 

@@ -37,6 +37,17 @@ def test_extractors_on_gold_text_meet_floor(gold_scores, metric):
 
 
 @pytest.fixture(scope="module")
+def holdout_scores():
+    return evaluate(ROOT / "corpora" / "holdout", "raw")
+
+
+@pytest.mark.parametrize("metric", sorted(FLOORS["holdout"]))
+def test_pipeline_on_held_out_reports_meets_floor(holdout_scores, metric):
+    """Reports labeled after the extractors were written and never tuned on."""
+    assert holdout_scores[metric] >= FLOORS["holdout"][metric], f"{metric} {holdout_scores[metric]:.3f}"
+
+
+@pytest.fixture(scope="module")
 def seed_scores():
     return evaluate_items(seed_items(), "raw")
 

@@ -4,16 +4,19 @@ Two classifiers share one feature pass:
 
 1. ``classify_by_keywords``: the baseline.  A label applies when its signal
    terms (``pipeline/data/categories.tsv``) occur at least twice.
-2. ``classify_categories``: the shipped model, a linear one-vs-rest classifier
-   trained with scikit-learn by ``zhnews train categories``
-   (``pipeline/train.py``) and stored as plain arrays in
-   ``models/categories/`` (``model.npz`` loaded with ``allow_pickle=False``,
-   ``model.json`` for the vocabulary): loading it executes no code.  Its
-   features are sublinear TF-IDF counts of a fixed vocabulary of character
-   n-grams plus, per label, the log count of that label's signal terms, all
-   found in one Aho-Corasick pass over the text (no per-character Python loop).
-   Scores are Platt-calibrated on out-of-fold decision values, so 0.8 means
-   "right about four times in five" on held-out reports; 0.5 or more is a label.
+2. ``classify_categories``: the shipped model, trained with scikit-learn by
+   ``zhnews train categories`` (``pipeline/train.py``) and stored as plain
+   arrays in ``models/categories/`` (``model.npz`` loaded with
+   ``allow_pickle=False``, ``model.json`` for labels and vocabulary): loading
+   it executes no code.  One linear map covers both trained methods, and
+   training ships the one with the better held-out micro-F1:
+   ``chars`` (sublinear TF-IDF of a fixed vocabulary of character 2-3-grams
+   plus keyword features, Platt-calibrated on out-of-fold decision values) or
+   ``keywords`` (per label a logistic regression on its own keyword features:
+   log(1 + hits) and the rule hits >= 2).  Every feature is found in one
+   Aho-Corasick pass over the text (no per-character Python loop).  Scores are
+   calibrated on held-out reports (MODEL_CARD.md has the reliability table);
+   0.5 or more is a label.
 
 ``category_evidence`` gives the sentences that carry a label: those whose
 features contribute most to the label's linear score.
@@ -40,6 +43,7 @@ THRESHOLD = 0.5
 KEYWORD_MIN_HITS = 2
 KEYWORD_WEIGHT = 0.5  # scale of the log(1 + hits) keyword features next to the unit-norm TF-IDF part
 
+
 _SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]*")
 
 
@@ -65,6 +69,7 @@ def load_taxonomy(path: Path = TAXONOMY_FILE) -> list[LabelInfo]:
 TAXONOMY = load_taxonomy()
 LABELS: tuple[str, ...] = tuple(info.code for info in TAXONOMY)
 LABEL_INDEX = {code: i for i, code in enumerate(LABELS)}
+N_KEYWORD_FEATURES = 2 * len(LABELS)
 
 
 def build_automaton(vocab: list[str] | tuple[str, ...], taxonomy: list[LabelInfo] = TAXONOMY) -> ahocorasick.Automaton:
@@ -111,9 +116,20 @@ def weigh_features(counts: dict[int, int], hits: list[int], idf: np.ndarray) -> 
     norm = math.sqrt(float(vals @ vals)) if len(idx) else 0.0
     if norm:
         vals = vals / norm
-    kw_idx = np.array([n_vocab + i for i, h in enumerate(hits) if h], dtype=np.int64)
-    kw_vals = np.array([KEYWORD_WEIGHT * math.log1p(h) for h in hits if h], dtype=np.float64)
+    kw_idx, kw_vals = weigh_keyword_hits(hits, n_vocab)
     return np.concatenate([idx, kw_idx]), np.concatenate([vals, kw_vals])
+
+
+def weigh_keyword_hits(hits: list[int], offset: int) -> tuple[np.ndarray, np.ndarray]:
+    """Two features per label: ``KEYWORD_WEIGHT * log(1 + hits)`` at ``offset + label``
+    and the baseline's rule (hits >= ``KEYWORD_MIN_HITS``) at ``offset + n_labels + label``,
+    so the linear model can start from the rule and correct it."""
+    n = len(hits)
+    idx = [offset + i for i, h in enumerate(hits) if h]
+    vals = [KEYWORD_WEIGHT * math.log1p(h) for h in hits if h]
+    idx += [offset + n + i for i, h in enumerate(hits) if h >= KEYWORD_MIN_HITS]
+    vals += [KEYWORD_WEIGHT] * (len(idx) - len(vals))
+    return np.array(idx, dtype=np.int64), np.array(vals, dtype=np.float64)
 
 
 class CategoryModel:
@@ -187,7 +203,7 @@ def classify_categories(text: str, *, model: CategoryModel | None = None) -> lis
     """
     model = model or shipped_model()
     scores = model.predict_proba(text)
-    ranked = sorted(zip(model.labels_, scores), key=lambda pair: (-pair[1], pair[0]))
+    ranked = sorted(zip(model.labels_, scores, strict=True), key=lambda pair: (-pair[1], pair[0]))
     return [Category(label, round(float(score), 4)) for label, score in ranked]
 
 
@@ -213,7 +229,7 @@ def classify_by_keywords(text: str, *, min_hits: int = KEYWORD_MIN_HITS) -> list
     ['transport', 'deputy_work']
     """
     hits = count_keyword_hits(text)
-    return [code for code, n in zip(LABELS, hits) if n >= min_hits]
+    return [code for code, n in zip(LABELS, hits, strict=True) if n >= min_hits]
 
 
 def split_sentences(text: str) -> list[Span]:
@@ -240,7 +256,7 @@ def category_evidence(text: str, label: str, *, model: CategoryModel | None = No
     if not sentences:
         return []
     idx, vals = model.features(text)
-    weight_of = dict(zip(idx.tolist(), (model.coef_[k, idx] * vals).tolist()))
+    weight_of = dict(zip(idx.tolist(), (model.coef_[k, idx] * vals).tolist(), strict=True))
     counts, _ = count_matches(text, model.automaton_, len(LABELS))
     kw_weight = model.coef_[k, len(model.idf_) + k] * KEYWORD_WEIGHT
     ends = np.array([end for _, end in sentences])
@@ -254,10 +270,12 @@ def category_evidence(text: str, label: str, *, model: CategoryModel | None = No
     best = float(sentence_weight.max())
     if best <= 0:
         return []
-    return [span for span, w in zip(sentences, sentence_weight) if w > 0 and w >= share * best]
+    return [span for span, w in zip(sentences, sentence_weight, strict=True) if w > 0 and w >= share * best]
 
 
-def classify_with_evidence(text: str, *, model: CategoryModel | None = None) -> tuple[list[Category], dict[str, list[Span]]]:
+def classify_with_evidence(
+    text: str, *, model: CategoryModel | None = None
+) -> tuple[list[Category], dict[str, list[Span]]]:
     """Scores for all labels, and evidence spans for the labels that apply."""
     categories = classify_categories(text, model=model)
     evidence = {c.label: category_evidence(text, c.label, model=model) for c in categories if c.score >= THRESHOLD}
