@@ -25,6 +25,8 @@ from functools import cache
 import opencc
 from pypinyin import Style, pinyin
 
+from pipeline.clean.inline import REFERENCE_CUES
+
 _HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
 
 # -- inline pinyin ------------------------------------------------------------
@@ -193,7 +195,7 @@ def add_spam_lines(text: str, rng: random.Random) -> str:
 
 INLINE_SPAM = ("www.xpj8888.com", "www.amxpj.vip", "js1234.cc", "澳门新葡京官网", "am888.net")
 _INSERT_POINT = re.compile(r"(?<=[\u4e00-\u9fff])(?=[,，。;；])")
-_REFERENCE_CUES = ("网址", "登录", "登陆", "访问", "网站", "官网", "浏览", "邮箱", "关注", "搜索")
+_REFERENCE_CUES = REFERENCE_CUES  # the cleaner keeps addresses after these: avoid them
 
 
 def insert_inline_spam(text: str, rng: random.Random, *, count: int | None = None) -> str:

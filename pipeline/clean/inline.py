@@ -14,7 +14,7 @@ from pipeline.data import read_lines, read_sections
 
 # A site address right after one of these words is a reference the article
 # makes (请登录 www.gov.cn), not an insertion.
-REFERENCE_CUES = ("网址", "登录", "登陆", "访问", "网站", "官网", "浏览", "邮箱", "关注", "搜索")
+REFERENCE_CUES = read_lines("reference_cues.txt")
 
 # An image file name is found from its extension (a literal "." the regex
 # engine scans for quickly), then widened to the left over name characters

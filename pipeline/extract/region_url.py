@@ -19,15 +19,12 @@ from urllib.parse import urlsplit
 
 from pypinyin import Style, pinyin
 
+from pipeline.data import read_lines
 from pipeline.extract.region import TABLE, Unit
 from pipeline.types import Region
 
 MIN_TOKEN_LETTERS = 4  # shorter spellings (an, he, xi) match too many names
-# Address words that are never a place: site kinds and CMS folders.
-NOT_PLACES = frozenset(
-    "www gov com net org cn edu html htm shtml news art content contents info xxgk rdsite county city "
-    "zwgk index detail article http https epaper paper jwb bid".split()
-)
+NOT_PLACES = frozenset(read_lines("url_stopwords.txt"))  # site kinds, CMS folders
 _TOKEN = re.compile(r"[a-z]+")
 
 
