@@ -119,14 +119,14 @@ def test_dev_raw_leftovers_follow_damaged_text(doc_id):
 PIECES = [*"社区西安先啊a ()“”", "(shequ)", "(she)", "(qu)", "(xian)", "(xi an)", "(LED)", "(a)"]
 
 
-@settings(max_examples=300, deadline=None, database=None)
+@settings(max_examples=300, deadline=None, database=None, derandomize=True)
 @given(st.lists(st.sampled_from(PIECES), max_size=12).map("".join))
 def test_strip_is_idempotent(text):
     once = strip_pinyin(text)
     assert strip_pinyin(once) == once
 
 
-@settings(max_examples=200, deadline=None, database=None)
+@settings(max_examples=200, deadline=None, database=None, derandomize=True)
 @given(st.text(max_size=60))
 def test_never_raises(text):
     strip_pinyin(text)

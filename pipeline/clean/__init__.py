@@ -38,6 +38,7 @@ from pipeline.clean.inline import (
 )
 from pipeline.clean.lines import find_noise_lines
 from pipeline.clean.mojibake import find_mojibake
+from pipeline.clean.pinyin import MAX_PASSES as MAX_PINYIN_PASSES
 from pipeline.clean.pinyin import find_pinyin_annotations
 from pipeline.clean.repeats import find_repeated_paragraphs, find_watermark
 from pipeline.clean.script import to_simplified
@@ -152,7 +153,13 @@ def clean(text: str, *, skip: tuple[str, ...] = ()) -> Cleaned:
         run.noise.add("mojibake", len(damaged) + len(repairs))
 
     def pinyin() -> None:
-        run.apply(find_pinyin_annotations(run.text))
+        # a removal can bring another annotation next to its characters
+        # (啊(a) (a)(a)): repeat until nothing is found, as strip_pinyin does
+        for _ in range(MAX_PINYIN_PASSES):
+            edits = find_pinyin_annotations(run.text)
+            if not edits:
+                break
+            run.apply(edits)
 
     def script() -> None:
         edits, run.noise.script = to_simplified(run.text)

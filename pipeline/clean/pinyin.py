@@ -215,6 +215,18 @@ def find_pinyin_annotations(text: str) -> list[Edit]:
     return edits
 
 
+MAX_PASSES = 3
+
+
 def strip_pinyin(text: str) -> str:
-    """``text`` without its inline pinyin annotations (see find_pinyin_annotations)."""
-    return apply_edits(text, find_pinyin_annotations(text))[0]
+    """``text`` without its inline pinyin annotations (see find_pinyin_annotations).
+
+    A removal can bring another annotation next to the characters it spells
+    (啊(a) (a)(a)): passes repeat until nothing changes.
+    """
+    for _ in range(MAX_PASSES):
+        edits = find_pinyin_annotations(text)
+        if not edits:
+            break
+        text = apply_edits(text, edits)[0]
+    return text
