@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable, Iterator
 
 from pipeline.clean import Cleaned, clean
+from pipeline.collect.dedupe import digest_text, normalize_text
 from pipeline.extract.activities import extract_activities
 from pipeline.extract.categories import classify_categories
 from pipeline.extract.counts import extract_counts
@@ -34,8 +35,9 @@ def document_id(source: Source) -> str:
 
 
 def content_hash(text: str) -> str:
-    """Exact copies of the clean text share it, whatever their line breaks."""
-    return hashlib.sha1(_SPACES.sub("", text).encode("utf-8")).hexdigest()[:16]
+    """Exact copies of the clean text share it, whatever their spacing,
+    punctuation widths and line breaks (the duplicate index's exact key)."""
+    return digest_text(normalize_text(text)).hex()
 
 
 def extract(cleaned: Cleaned, source: Source, *, title_hint: str | None = None, date_hint: str | None = None) -> Record:
