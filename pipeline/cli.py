@@ -2,6 +2,8 @@
 
     zhnews clean FILE|- [--json]
     zhnews extract FILE|DIR|- ... [--format jsonl|json|table]
+    zhnews run INPUT... --out DIR [--workers N] [--format parquet|csv|jsonl] [--shard-size N] [--quiet]
+    zhnews sql DIR "SELECT ..."
     zhnews train categories [--seed N]
 
 Errors are one line on stderr (``zhnews: PATH: reason``) and a non-zero exit
@@ -17,6 +19,7 @@ from collections.abc import Iterator
 
 from pipeline.api import process_paths
 from pipeline.clean import clean
+from pipeline.collect.run import add_run_arguments, add_sql_arguments, cmd_run, cmd_sql
 from pipeline.read import Columns, NoArticleError, document_text, read_path
 from pipeline.types import ReadError, Record
 
@@ -145,6 +148,15 @@ def build_parser() -> argparse.ArgumentParser:
     p_extract.add_argument("--format", choices=("jsonl", "json", "table"), default="jsonl")
     _add_input_options(p_extract)
     p_extract.set_defaults(func=cmd_extract)
+
+    p_run = sub.add_parser("run", help="process a batch into tables (parquet/csv/jsonl, resumable)")
+    add_run_arguments(p_run)
+    _add_input_options(p_run)
+    p_run.set_defaults(func=cmd_run)
+
+    p_sql = sub.add_parser("sql", help="query a run's tables with SQL (duckdb)")
+    add_sql_arguments(p_sql)
+    p_sql.set_defaults(func=cmd_sql)
 
     p_train = sub.add_parser("train", help="train a model shipped under models/ (categories)")
     p_train.add_argument("what", choices=("categories",))

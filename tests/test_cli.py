@@ -110,5 +110,5 @@ def test_every_command_is_documented_in_the_readme():
 def test_readme_first_lines_are_the_two_commands():
     readme = (ROOT / "README.md").read_text(encoding="utf-8").splitlines()
     commands = [line for line in readme[:8] if line.startswith("python3 -m venv")]
-    assert "zhnews extract corpora/sample" in commands[0]
+    assert "zhnews run corpora/sample" in commands[0]
     assert "pytest" in commands[1]

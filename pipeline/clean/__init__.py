@@ -203,6 +203,7 @@ def clean(text: str, *, skip: tuple[str, ...] = ()) -> Cleaned:
     counters.setdefault("duplicate_paragraphs", 0)
     counters.setdefault("mojibake", 0)
     counters.pop("blank_lines", None)
+    counters.pop("blank", None)
     counters.pop("whitespace", None)
     return Cleaned(
         text=run.text,

@@ -14,7 +14,8 @@ from pathlib import Path
 
 from pipeline.read.decode import DecodeError, decode_bytes
 from pipeline.read.html import NoArticleError, html_to_text, looks_like_html
-from pipeline.read.tabular import DEFAULT_COLUMNS, Columns, read_csv, read_jsonl
+from pipeline.read.tabular import DEFAULT_COLUMNS, Columns, read_csv, read_jsonl, read_jsonl_stream
+from pipeline.read.warc import is_warc_path, read_warc
 from pipeline.types import Document, ReadError, Source
 
 MAX_BYTES = 20 * 1024 * 1024  # a news report is kilobytes; 20 MB is a dump, not an article
@@ -39,7 +40,7 @@ def iter_files(path: Path, skipped: list[Path] | None = None) -> Iterator[Path]:
             if name.startswith("."):
                 continue
             file = Path(root) / name
-            if file.suffix.lower() in DOCUMENT_SUFFIXES:
+            if file.suffix.lower() in DOCUMENT_SUFFIXES or is_warc_path(file):
                 yield file
             elif skipped is not None:
                 skipped.append(file)
@@ -92,6 +93,12 @@ def read_path(
         return
     skipped: list[Path] = []
     for file in iter_files(root, skipped):
+        if is_warc_path(file):  # streamed record by record, never read whole
+            yield from read_warc(str(file), max_bytes=max_bytes)
+            continue
+        if file.suffix.lower() in (".jsonl", ".ndjson"):  # streamed row by row
+            yield from read_jsonl_stream(file, columns)
+            continue
         try:
             data = file.read_bytes()
         except OSError as error:

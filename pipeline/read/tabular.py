@@ -47,18 +47,39 @@ def _row_to_document(row: dict, source: Source, columns: Columns) -> Document | 
 
 def read_jsonl(text: str, path: str, columns: Columns) -> Iterator[Document | ReadError]:
     for number, line in enumerate(io.StringIO(text), start=1):
-        if not line.strip():
-            continue
-        source = Source(path=path, position=number)
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as error:
-            yield ReadError(source, f"line {number} is not JSON: {error.msg}")
-            continue
-        if not isinstance(row, dict):
-            yield ReadError(source, f"line {number} is a JSON {type(row).__name__}, not an object")
-            continue
-        yield _row_to_document(row, source, columns)
+        if line.strip():
+            yield from _parse_jsonl_line(line, number, Source(path=path, position=number), columns)
+
+
+def read_jsonl_stream(path, columns: Columns) -> Iterator[Document | ReadError]:
+    """A JSONL export read line by line, so memory does not grow with its
+    size (exports hold millions of rows).  JSON is UTF-8 (a BOM is allowed);
+    a line that does not decode is an error row, and the rest goes on."""
+    with open(path, "rb") as stream:
+        for number, raw in enumerate(stream, start=1):
+            source = Source(path=str(path), position=number)
+            if number == 1:
+                raw = raw.removeprefix(b"\xef\xbb\xbf")
+            if not raw.strip():
+                continue
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as error:
+                yield ReadError(source, f"line {number} is not UTF-8: {error.reason} at byte {error.start}")
+                continue
+            yield from _parse_jsonl_line(line, number, source, columns)
+
+
+def _parse_jsonl_line(line: str, number: int, source: Source, columns: Columns) -> Iterator[Document | ReadError]:
+    try:
+        row = json.loads(line)
+    except json.JSONDecodeError as error:
+        yield ReadError(source, f"line {number} is not JSON: {error.msg}")
+        return
+    if not isinstance(row, dict):
+        yield ReadError(source, f"line {number} is a JSON {type(row).__name__}, not an object")
+        return
+    yield _row_to_document(row, source, columns)
 
 
 def read_csv(text: str, path: str, columns: Columns) -> Iterator[Document | ReadError]:
