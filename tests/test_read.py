@@ -4,11 +4,12 @@ ReadError with a one-line reason; the batch goes on."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
 from pipeline.api import process_paths
-from pipeline.read import Columns, read_bytes, read_path
+from pipeline.read import Columns, read_bytes, read_inputs, read_path
 from pipeline.types import Document, ReadError
 
 REPORT = "区人大代表走访企业80余家,收集意见建议110余个,现场解决30余个。"
@@ -123,3 +124,12 @@ def test_one_bad_document_does_not_stop_the_batch(tmp_path):
     (tmp_path / "3.txt").write_bytes(b"\x00\x01\x02\x03" * 100)
     items = list(process_paths([str(tmp_path)]))
     assert [type(i).__name__ for i in items] == ["ReadError", "Record", "ReadError"]
+
+
+def test_quoted_globs_are_expanded_in_order(tmp_path):
+    for name in ("b.txt", "a.txt", "c.html"):
+        (tmp_path / name).write_text(REPORT, encoding="utf-8")
+    items = list(read_inputs([str(tmp_path / "*.txt")]))
+    assert [Path(i.source.path).name for i in items] == ["a.txt", "b.txt"]
+    missing = only(read_inputs([str(tmp_path / "*.warc")]))
+    assert isinstance(missing, ReadError) and "no such file" in missing.reason

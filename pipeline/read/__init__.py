@@ -7,6 +7,7 @@ a ``ReadError`` with a one-line reason.
 
 from __future__ import annotations
 
+import glob
 import os
 import sys
 from collections.abc import Iterable, Iterator
@@ -110,8 +111,19 @@ def read_path(
         print(f"zhnews: {path}: skipped {len(skipped)} file(s) that are not documents ({kinds})", file=sys.stderr)
 
 
-def read_inputs(paths: Iterable[str], **options) -> Iterator[Document | ReadError]:
+def expand_inputs(paths: Iterable[str]) -> Iterator[str]:
+    """Inputs as given, with quoted globs (``'archive/**/*.warc.gz'``) expanded
+    in sorted order; a glob that matches nothing stays, to be reported."""
     for path in paths:
+        if path != "-" and any(c in path for c in "*?["):
+            matches = sorted(glob.glob(path, recursive=True))
+            yield from matches or [path]
+        else:
+            yield path
+
+
+def read_inputs(paths: Iterable[str], **options) -> Iterator[Document | ReadError]:
+    for path in expand_inputs(paths):
         yield from read_path(path, **options)
 
 
