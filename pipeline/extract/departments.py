@@ -37,6 +37,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 
 from pipeline.data import read_lines, read_sections
+from pipeline.extract.scan import match_before_anchors
 from pipeline.extract.wordtrie import trie_alternation
 from pipeline.types import Department, Region
 
@@ -169,22 +170,9 @@ def find_town_names(text: str) -> set[str]:
 
 
 def _find_towns(text: str) -> list[re.Match]:
-    """``TOWN_RE.finditer(text)``, trying only the starts 2 to 4 characters before a suffix.
-
-    The suffixes are rare, so this skips the regex's costly boundary checks at
-    nearly every position; the matches are the same.
-    """
-    matches: list[re.Match] = []
-    end = 0  # the next start to try: after the last match and the last start tried
-    for suffix in TOWN_SUFFIX_RE.finditer(text):
-        for start in range(max(end, suffix.start() - 4), suffix.start() - 1):
-            match = TOWN_RE.match(text, start)
-            if match:
-                matches.append(match)
-                end = match.end()
-                break
-            end = start + 1
-    return matches
+    """``TOWN_RE.finditer(text)``, trying only the starts 2 to 4 characters before
+    a suffix (the suffixes are rare; the regex's boundary checks are costly)."""
+    return match_before_anchors(TOWN_RE, TOWN_SUFFIX_RE, text)
 
 
 def _scan_name(text: str, end: int, cap: int, default: int, floor: int = 0, single: bool = False) -> int:

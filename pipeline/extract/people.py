@@ -23,6 +23,7 @@ import re
 from opencc import OpenCC
 
 from pipeline.data import read_lines, read_sections
+from pipeline.extract.scan import match_before_anchors
 from pipeline.extract.wordtrie import trie_alternation
 from pipeline.types import Person
 
@@ -120,17 +121,7 @@ def split_names(names: str, offset: int) -> list[tuple[str, int]]:
 def find_names_then_titles(text: str) -> list[re.Match]:
     """``_NAME_THEN_TITLE.finditer(text)``, trying only the starts 2 to 4 characters
     before a title's first character (its boundary checks are costly at every position)."""
-    matches: list[re.Match] = []
-    end = 0  # the next start to try: after the last match and the last start tried
-    for title in _NAME_TITLE_FIRST.finditer(text):
-        for start in range(max(end, title.start() - 4), title.start() - 1):
-            match = _NAME_THEN_TITLE.match(text, start)
-            if match:
-                matches.append(match)
-                end = match.end()
-                break
-            end = start + 1
-    return matches
+    return match_before_anchors(_NAME_THEN_TITLE, _NAME_TITLE_FIRST, text)
 
 
 def extract_people(text: str) -> list[Person]:
