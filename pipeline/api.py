@@ -40,8 +40,17 @@ def content_hash(text: str) -> str:
     return digest_text(normalize_text(text)).hex()
 
 
-def extract(cleaned: Cleaned, source: Source, *, title_hint: str | None = None, date_hint: str | None = None) -> Record:
-    """Build the record of one cleaned document: metadata, region, items."""
+def extract(
+    cleaned: Cleaned,
+    source: Source,
+    *,
+    title_hint: str | None = None,
+    date_hint: str | None = None,
+    outlet_hint: str | None = None,
+    author_hint: str | None = None,
+) -> Record:
+    """Build the record of one cleaned document: metadata (the byline lines
+    first, then what the page or export said), region, items."""
     meta = cleaned.metadata
     text = cleaned.text
     title = meta.title or title_hint
@@ -52,8 +61,8 @@ def extract(cleaned: Cleaned, source: Source, *, title_hint: str | None = None, 
         source=source,
         title=title,
         published=meta.published or (parse_date(date_hint) if date_hint else None),
-        outlet=meta.outlet,
-        reporters=list(meta.reporters),
+        outlet=meta.outlet or outlet_hint,
+        reporters=list(meta.reporters) or ([author_hint] if author_hint else []),
         editor=meta.editor,
         region=region,
         text=text,
@@ -78,7 +87,14 @@ def process_document(document: Document) -> Record:
         cleaned.noise.add("undecodable_bytes", document.replaced_bytes)
     if not cleaned.text.strip():
         raise NoArticleError(f"no article text left after cleaning ({_removed_summary(cleaned)})")
-    return extract(cleaned, document.source, title_hint=title_hint, date_hint=document.published)
+    return extract(
+        cleaned,
+        document.source,
+        title_hint=title_hint,
+        date_hint=document.published,
+        outlet_hint=document.outlet,
+        author_hint=document.author,
+    )
 
 
 def _removed_summary(cleaned: Cleaned) -> str:

@@ -149,5 +149,7 @@ class Document:
     kind: str = "text"  # text | html
     title: str | None = None  # from the export's title column or the page's <title>
     published: str | None = None
+    outlet: str | None = None  # read off an HTML page's header (来源)
+    author: str | None = None  # read off an HTML page's header (作者 / 记者)
     encoding: str | None = None
     replaced_bytes: int = 0  # undecodable bytes replaced while decoding

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import pytest
@@ -48,8 +47,7 @@ def test_series():
 
 @pytest.mark.skipif(not GOLD.exists(), reason="dev corpus not available")
 def test_dev_floor():
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    from score_activities import score
+    from benchmarks.score_activities import score
 
     strict_f1 = score(GOLD)["strict"][2]
     assert strict_f1 >= STRICT_F1_FLOOR

@@ -1,6 +1,7 @@
 """A batch run: inputs in, the dataset's tables out (``zhnews run``), resumable.
 
     zhnews run INPUT... --out DIR [--workers N] [--format parquet|csv|jsonl] [--shard-size N]
+    zhnews run INPUT... --out DIR --engine dask [--scheduler tcp://HOST:8786]
     zhnews sql DIR "SELECT district, count(*) FROM articles GROUP BY 1"
 
 Why shards: an archive of a million reports takes hours, and a run that is
@@ -15,6 +16,19 @@ same tables.  The final tables ``DIR/<table>.parquet`` (or ``.csv`` with a
 UTF-8 BOM, so that Excel reads Chinese, or ``.jsonl``) are the shards
 concatenated in shard order, whatever the number of workers; ``DIR/zhnews.duckdb``
 holds views over them for SQL.
+
+Engines: ``local`` (the default) runs shards in a pool of processes on this
+machine.  ``dask`` submits them to a ``dask.distributed`` cluster (the
+``cluster`` extra: ``pip install 'zhnews[cluster]'``), to the scheduler at
+``--scheduler`` or, without one, to a ``LocalCluster`` of ``--workers``
+processes.  Workers return a shard's tables to this process, which writes
+them and the manifest itself: the cluster needs no shared filesystem, only
+zhnews installed on every worker (the same version, or the ids differ).
+Start workers with one thread each (``dask worker ADDRESS --nthreads 1
+--nworkers N``): the pipeline is pure Python, threads would wait on the GIL.
+The reader and the final concatenation run here too, so the tables are
+identical whichever engine made the shards, and a run may be resumed on
+another engine.
 """
 
 from __future__ import annotations
@@ -45,6 +59,7 @@ from pipeline.read.tabular import DEFAULT_COLUMNS
 from pipeline.types import Document, ReadError, Record
 
 FORMATS = ("parquet", "csv", "jsonl")
+ENGINES = ("local", "dask")
 MANIFEST = "manifest.jsonl"
 SETTINGS = "settings.json"
 DATABASE = "zhnews.duckdb"
@@ -113,8 +128,9 @@ def error_kind(reason: str) -> str:
     return _DETAILS_RE.split(reason, 1)[0].strip()
 
 
-def process_shard(index: int, documents: list[Document | ReadError], shard_dir: str) -> dict:
-    """Clean, extract and write one shard; runs in a worker process.
+def shard_tables(index: int, documents: list[Document | ReadError]) -> tuple[dict[str, pa.Table], dict]:
+    """Clean and extract one shard: its tables and its stats (nothing written,
+    so that a cluster worker can send them back to the client).
 
     ``process_documents`` turns a failure on one document into an error row,
     so the shard is never lost for one bad document.
@@ -125,9 +141,19 @@ def process_shard(index: int, documents: list[Document | ReadError], shard_dir: 
     for item in items:
         for name, item_table_rows in item_rows(item).items():
             rows[name].extend(item_table_rows)
+    return {name: rows_to_table(rows[name], name) for name in TABLES}, shard_stats(index, items, input_bytes)
+
+
+def write_shard(shard_dir: Path, index: int, tables: dict[str, pa.Table]) -> None:
     for name in TABLES:
-        write_atomically(rows_to_table(rows[name], name), shard_path(Path(shard_dir), index, name))
-    return shard_stats(index, items, input_bytes)
+        write_atomically(tables[name], shard_path(shard_dir, index, name))
+
+
+def process_shard(index: int, documents: list[Document | ReadError], shard_dir: str) -> dict:
+    """Clean, extract and write one shard; runs in a worker process."""
+    tables, stats = shard_tables(index, documents)
+    write_shard(Path(shard_dir), index, tables)
+    return stats
 
 
 # ---------------------------------------------------------------- manifest and settings
@@ -226,6 +252,65 @@ def _collect(pending: dict[Future, tuple[int, list]], shard_dir: Path) -> Iterat
 def _finish(shard_dir: Path, stats: dict) -> dict:
     append_manifest(shard_dir, stats)
     return stats
+
+
+def run_shards_dask(
+    shards: Iterable[tuple[int, list]], shard_dir: Path, done: dict[int, dict], scheduler: str | None, workers: int
+) -> Iterator[dict]:
+    """``run_shards`` on a Dask cluster: workers compute the tables
+    (``shard_tables``), this process writes them and the manifest."""
+    client, cluster = connect_dask(scheduler, workers)
+    from distributed import as_completed
+
+    try:
+        in_flight = 2 * max(sum(client.nthreads().values()), 1)
+        pending = as_completed()
+        documents_of: dict[str, tuple[int, list]] = {}
+        for index, documents in shards:
+            if index in done:
+                yield done[index]
+                continue
+            future = client.submit(shard_tables, index, documents, pure=False)
+            documents_of[future.key] = (index, documents)
+            pending.add(future)
+            if pending.count() >= in_flight:  # bounded, as in run_shards
+                yield _collect_dask(next(pending), documents_of, shard_dir)
+        for future in pending:
+            yield _collect_dask(future, documents_of, shard_dir)
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def connect_dask(scheduler: str | None, workers: int):
+    """A client of the scheduler at ``scheduler``, or of a new ``LocalCluster``
+    of ``workers`` single-threaded processes (returned too, to be closed)."""
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError as error:
+        raise RunError("--engine dask needs dask.distributed: pip install 'zhnews[cluster]'") from error
+    if scheduler:
+        try:
+            return Client(scheduler), None
+        except OSError as error:  # refused, or no answer within distributed.comm.timeouts.connect
+            raise RunError(f"cannot reach the Dask scheduler at {scheduler}: {error}") from error
+    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0")
+    return Client(cluster), cluster
+
+
+def _collect_dask(future, documents_of: dict[str, tuple[int, list]], shard_dir: Path) -> dict:
+    """Write a finished shard; one whose workers kept dying is redone here."""
+    from distributed import KilledWorker
+
+    index, documents = documents_of.pop(future.key)
+    try:
+        tables, stats = future.result()
+    except KilledWorker:
+        tables, stats = shard_tables(index, documents)
+    future.release()
+    write_shard(shard_dir, index, tables)
+    return _finish(shard_dir, stats)
 
 
 # ---------------------------------------------------------------- progress and summary
@@ -439,11 +524,17 @@ def run(
     columns: Columns = DEFAULT_COLUMNS,
     max_bytes: int = MAX_BYTES,
     progress: bool = True,
+    engine: str = "local",
+    scheduler: str | None = None,
 ) -> dict:
     """Process ``inputs`` into ``out_dir``'s tables (see the module doc); the
     summary: documents, records, errors by kind, noise removed totals."""
     if fmt not in FORMATS:
         raise RunError(f"unknown format {fmt!r} (one of {', '.join(FORMATS)})")
+    if engine not in ENGINES:
+        raise RunError(f"unknown engine {engine!r} (one of {', '.join(ENGINES)})")
+    if scheduler and engine != "dask":
+        raise RunError("a scheduler address needs --engine dask")
     if shard_size < 1:
         raise RunError("shard size must be at least 1")
     workers = workers or os.cpu_count() or 1
@@ -456,8 +547,13 @@ def run(
     done = load_manifest(shard_dir)
     tracker = Progress(count_documents(inputs), enabled=progress)
     documents = read_inputs(inputs, columns=columns, max_bytes=max_bytes)
+    shards = iter_shards(documents, shard_size)
+    if engine == "dask":
+        shard_stream = run_shards_dask(shards, shard_dir, done, scheduler, workers)
+    else:
+        shard_stream = run_shards(shards, shard_dir, done, workers)
     all_stats = []
-    for stats in run_shards(iter_shards(documents, shard_size), shard_dir, done, workers):
+    for stats in shard_stream:
         skipped = stats["shard"] in done
         tracker.add(stats, skipped=skipped)
         all_stats.append({**stats, "_new": not skipped})
@@ -482,6 +578,10 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--workers", "-j", type=int, default=None, help="processes (default: one per CPU)")
     parser.add_argument("--format", choices=FORMATS, default="parquet", help="table files (default: parquet)")
     parser.add_argument("--shard-size", type=int, default=1000, help="documents per shard (default: 1000)")
+    parser.add_argument("--engine", choices=ENGINES, default="local", help="local processes or a Dask cluster")
+    parser.add_argument(
+        "--scheduler", default=None, help="Dask scheduler address, e.g. tcp://host:8786 (default: a local cluster)"
+    )
     parser.add_argument("--quiet", "-q", action="store_true", help="no progress line")
 
 
@@ -508,6 +608,8 @@ def cmd_run(args: argparse.Namespace) -> int:
             columns=columns,
             max_bytes=max_bytes,
             progress=not args.quiet,
+            engine=getattr(args, "engine", "local"),
+            scheduler=getattr(args, "scheduler", None),
         )
     except RunError as error:
         print(f"zhnews: {error}", file=sys.stderr)

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from pipeline.read.decode import DecodeError, decode_bytes
-from pipeline.read.html import NoArticleError, html_to_text, looks_like_html
+from pipeline.read.html import CJK_RUN, NoArticleError, extract_article, looks_like_html
 from pipeline.read.tabular import DEFAULT_COLUMNS, Columns, read_csv, read_jsonl, read_jsonl_stream
 from pipeline.read.warc import is_warc_path, read_warc
 from pipeline.types import Document, ReadError, Source
@@ -128,10 +128,17 @@ def read_inputs(paths: Iterable[str], **options) -> Iterator[Document | ReadErro
 
 
 def document_text(document: Document) -> tuple[str, str | None]:
-    """The text to clean and a title hint: HTML is reduced to its body text."""
+    """The text to clean and a title hint.  An HTML page is reduced to its
+    article body; what its header says (date, 来源, author) is kept on the
+    document, since those lines no longer reach the cleaner."""
     if document.kind == "html":
-        text, title = html_to_text(document.text)
-        return text, document.title or title
+        article = extract_article(document.text)
+        if not CJK_RUN.search(article.body):
+            raise NoArticleError("HTML page without article text (no run of Chinese characters in its body)")
+        document.published = document.published or article.published
+        document.outlet = document.outlet or article.outlet
+        document.author = document.author or article.author
+        return article.body, document.title or article.title
     return document.text, document.title
 
 
