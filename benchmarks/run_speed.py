@@ -2,10 +2,12 @@
 
     python benchmarks/run_speed.py [--docs 10000] [--workers 1 2] [--shard-size 1000]
 
-The documents are the development corpus's raw reports and the sample
-reports (the same set as ``throughput.py``), repeated until ``--docs`` is
-reached and written as one JSONL export (so that reading is not a hundred
-thousand small files).  Each worker count runs in its own child process, so
+The documents are made from the development corpus's hand-checked clean
+reports by the noise generator (tests/noise.py): each is a content-farm copy
+with a random mix of pinyin, traditional script, chrome, spam, watermarks and
+repeats, seeded by its number, so the set is the same every run.  They are
+written as one JSONL export (so that reading is not a hundred thousand small
+files).  Each worker count runs in its own child process, so
 that its peak RSS (``ru_maxrss`` of the child and of its workers) is its own.
 Prints documents/s, MB/s (UTF-8 bytes of the input text), peak RSS and the
 speed-up over the first worker count.
@@ -25,14 +27,41 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+sys.path.insert(0, str(ROOT / "tests"))
+
+from noise import make_noisy  # noqa: E402
+
 from benchmarks.throughput import load_documents  # noqa: E402
+
+FARM_NOISE = (
+    "pinyin",
+    "script",
+    "chrome",
+    "header",
+    "editor",
+    "spam_lines",
+    "inline_spam",
+    "watermark",
+    "duplicate_paragraph",
+)
+
+
+def noisy_documents(n: int):
+    """``n`` content-farm copies of the clean reports, document i seeded by i."""
+    import random
+
+    reports = load_documents(72, "clean")
+    for i in range(n):
+        rng = random.Random(i)
+        kinds = rng.sample(FARM_NOISE, rng.randint(0, 4))
+        yield make_noisy(reports[i % len(reports)], rng, kinds=kinds)
 
 
 def write_export(path: Path, n: int) -> int:
     """The JSONL export of ``n`` documents; its text's size in bytes."""
     total = 0
     with open(path, "w", encoding="utf-8") as stream:
-        for i, text in enumerate(load_documents(n)):
+        for i, text in enumerate(noisy_documents(n)):
             total += len(text.encode("utf-8"))
             stream.write(json.dumps({"url": f"http://bench.example/{i}", "text": text}, ensure_ascii=False) + "\n")
     return total
