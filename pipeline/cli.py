@@ -4,6 +4,7 @@
     zhnews extract FILE|DIR|- ... [--format jsonl|json|table]
     zhnews run INPUT... --out DIR [--workers N] [--format parquet|csv|jsonl] [--shard-size N] [--quiet]
     zhnews sql DIR "SELECT ..."
+    zhnews compare DIR [--out DIR/compare] [--format parquet|csv]
     zhnews fetch [URL...] [--url-file F] [--sitemap URL] [--list URL --follow RE --next RE] --out X.warc.gz
     zhnews train categories [--seed N]
 
@@ -20,6 +21,7 @@ from collections.abc import Iterator
 
 from pipeline.api import process_paths
 from pipeline.clean import clean
+from pipeline.collect.compare import add_compare_arguments, cmd_compare
 from pipeline.collect.fetch import add_fetch_arguments, cmd_fetch
 from pipeline.collect.run import add_run_arguments, add_sql_arguments, cmd_run, cmd_sql
 from pipeline.read import Columns, NoArticleError, document_text, read_path
@@ -159,6 +161,10 @@ def build_parser() -> argparse.ArgumentParser:
     p_sql = sub.add_parser("sql", help="query a run's tables with SQL (duckdb)")
     add_sql_arguments(p_sql)
     p_sql.set_defaults(func=cmd_sql)
+
+    p_compare = sub.add_parser("compare", help="district comparison tables and an HTML report of a run")
+    add_compare_arguments(p_compare)
+    p_compare.set_defaults(func=cmd_compare)
 
     p_fetch = sub.add_parser("fetch", help="crawl URLs, sitemaps and list pages politely into a WARC archive (resumable)")
     add_fetch_arguments(p_fetch)
