@@ -5,6 +5,7 @@
     zhnews run INPUT... --out DIR [--workers N] [--format parquet|csv|jsonl] [--shard-size N] [--quiet]
     zhnews sql DIR "SELECT ..."
     zhnews compare DIR [--out DIR/compare] [--format parquet|csv]
+    zhnews export DIR --to docbin|stata|r [--out PATH] [--include-duplicates]
     zhnews fetch [URL...] [--url-file F] [--sitemap URL] [--list URL --follow RE --next RE] --out X.warc.gz
     zhnews train categories [--seed N]
 
@@ -22,6 +23,7 @@ from collections.abc import Iterator
 from pipeline.api import process_paths
 from pipeline.clean import clean
 from pipeline.collect.compare import add_compare_arguments, cmd_compare
+from pipeline.collect.export import add_export_arguments, cmd_export
 from pipeline.collect.fetch import add_fetch_arguments, cmd_fetch
 from pipeline.collect.run import add_run_arguments, add_sql_arguments, cmd_run, cmd_sql
 from pipeline.read import Columns, NoArticleError, document_text, read_path
@@ -165,6 +167,10 @@ def build_parser() -> argparse.ArgumentParser:
     p_compare = sub.add_parser("compare", help="district comparison tables and an HTML report of a run")
     add_compare_arguments(p_compare)
     p_compare.set_defaults(func=cmd_compare)
+
+    p_export = sub.add_parser("export", help="a run's tables as a spaCy DocBin, Stata .dta or R-friendly CSV")
+    add_export_arguments(p_export)
+    p_export.set_defaults(func=cmd_export)
 
     p_fetch = sub.add_parser("fetch", help="crawl URLs, sitemaps and list pages politely into a WARC archive (resumable)")
     add_fetch_arguments(p_fetch)
