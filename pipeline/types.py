@@ -62,6 +62,9 @@ class Count:
     evidence: str = ""
     span: Span = (0, 0)
     value_max: float | None = None  # upper end of a range such as 两三个
+    # index in the record's counts of the total this item breaks down
+    # (建成25个活动室,其中区级1个…): summing both would count twice
+    part_of: int | None = None
     original_span: Span | None = None  # the same evidence in ``original``
 
 

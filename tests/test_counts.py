@@ -67,3 +67,15 @@ def test_dev_corpus_floor():
     assert result["f1"] >= F1_FLOOR
     assert result["approx_accuracy"] >= APPROX_FLOOR
     assert result["indicator_accuracy"] >= INDICATOR_FLOOR
+
+
+def test_breakdown_items_point_at_their_total():
+    counts = extract_counts("今年建成25个活动室,其中,区级1个、街道8个、社区16个。收集建议90件,其中办结80件。")
+    assert [(c.text, c.indicator, c.part_of) for c in counts] == [
+        ("25个", "platforms", None),
+        ("1个", "platforms", 0),
+        ("8个", "platforms", 0),
+        ("16个", "platforms", 0),
+        ("90件", "suggestions_collected", None),
+        ("80件", "suggestions_resolved", None),
+    ]

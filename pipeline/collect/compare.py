@@ -147,6 +147,9 @@ def indicator_rows(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """The counts that enter ``district_indicators``, one row each, with the
     article's place, title, date and periods and the normalized unit/value."""
     counts = tables["counts"]
+    # items of a breakdown (其中 …) are already in their total
+    if "part_of_start" in counts:
+        counts = counts[counts["part_of_start"].isna()]
     counts = counts[counts["indicator"].isin(INDICATORS)].copy()
     normalized = [normalize_unit(i, u, v) for i, u, v in zip(counts["indicator"], counts["unit"], counts["value"], strict=True)]
     counts["unit"] = [u for u, _ in normalized]

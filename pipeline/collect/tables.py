@@ -63,6 +63,7 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("object", _STR),
             ("action", _STR),
             ("evidence", _STR),
+            ("part_of_start", _INT),  # start of the total this item breaks down (其中 …), or null
             *_SPAN_FIELDS,
         ]
     ),
@@ -140,6 +141,7 @@ def record_rows(record: Record) -> dict[str, list[dict]]:
                 "object": c.object,
                 "action": c.action,
                 "evidence": c.evidence,
+                "part_of_start": None if c.part_of is None else record.counts[c.part_of].span[0],
                 **span_columns(c.span, c.original_span),
             }
             for c in record.counts

@@ -23,7 +23,6 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from decimal import Decimal
-from itertools import pairwise
 
 from pipeline.data import read_lines, read_sections
 from pipeline.extract.numerals import CN_DIGIT_CHARS, parse_decimal
@@ -132,21 +131,29 @@ SENTENCE_END_RE = re.compile(r"[。;；!！?？\n]")
 
 
 def inherit_list_indicators(text: str, counts: list[Count]) -> None:
-    """Items of a breakdown take the indicator of the total they break down.
+    """Items of a breakdown take the indicator of the total they break down,
+    and point at it (``part_of``) so that sums do not count them twice.
 
     In ``建成25个活动室,其中,区级1个、街道8个、社区16个`` the items name no
     object of their own; after 其中, a count with the total's unit and no
-    indicator of its own (``other``) gets the total's.
+    indicator of its own (``other``) gets the total's.  An item with the
+    total's unit and indicator is part of it; one with another indicator
+    (收集90件,其中办结80件) is a count of its own.
     """
-    parent: Count | None = None
-    for previous, count in pairwise(counts):
+    parent: int | None = None
+    for index in range(1, len(counts)):
+        previous, count = counts[index - 1], counts[index]
         between = text[previous.span[1] : count.span[0]]
         if SENTENCE_END_RE.search(between):
             parent = None
         if "其中" in between and previous.indicator != "other":
-            parent = previous
-        if parent and count.unit == parent.unit and count.indicator == "other":
-            count.indicator = parent.indicator
+            parent = index - 1
+        if parent is None or count.unit != counts[parent].unit:
+            continue
+        if count.indicator == "other":
+            count.indicator = counts[parent].indicator
+        if count.indicator == counts[parent].indicator:
+            count.part_of = parent
 
 
 def find_shields(text: str) -> list[tuple[int, int]]:
