@@ -328,7 +328,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """``train categories [--out DIR] [--seed N]``: prints the held-out scores as JSON."""
     parser = argparse.ArgumentParser(prog="zhnews train", description="Train a learned component.")
     parser.add_argument("what", choices=["categories"])
-    parser.add_argument("--out", default=str(cat.MODEL_DIR), help="output directory (default: models/categories)")
+    parser.add_argument("--out", default=str(cat.MODEL_DIR), help="output directory (default: the shipped model, pipeline/data/models/categories, linked from models/categories)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--repeats", type=int, default=3, help="cross-validation repeats for the held-out scores")
     args = parser.parse_args(argv)

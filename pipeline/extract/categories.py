@@ -38,7 +38,9 @@ from pipeline.types import Category, Span
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 TAXONOMY_FILE = DATA / "categories.tsv"
-MODEL_DIR = Path(__file__).resolve().parents[2] / "models" / "categories"
+# Shipped inside the package so that any install (not only an editable one)
+# classifies; the repository's models/categories links here.
+MODEL_DIR = Path(__file__).resolve().parents[1] / "data" / "models" / "categories"
 THRESHOLD = 0.5
 KEYWORD_MIN_HITS = 2
 KEYWORD_WEIGHT = 0.5  # scale of the log(1 + hits) keyword features next to the unit-norm TF-IDF part
