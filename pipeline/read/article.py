@@ -120,6 +120,18 @@ def count_chars(text: str | None) -> int:
     return len(_NON_SPACE.findall(text)) if text else 0
 
 
+def add_text(block: Block, text: str | None, in_link: bool) -> tuple[int, int]:
+    """Append a text node to ``block``; its characters, and those in a link."""
+    if not text:
+        return 0, 0
+    block.parts.append(text)
+    n = count_chars(text)
+    if in_link:
+        block.link_chars += n
+        return n, n
+    return n, 0
+
+
 def measure_blocks(root) -> list[Block]:
     """Every block element with its own inline text and subtree counts, in document order."""
     blocks: list[Block] = []
@@ -138,25 +150,12 @@ def measure_blocks(root) -> list[Block]:
             if tag == "br":
                 block.parts.append("\n")
         link = in_link or tag == "a"
-        total = links = 0
-        if element.text:
-            target.parts.append(element.text)
-            n = count_chars(element.text)
-            total += n
-            if link:
-                target.link_chars += n
-                links += n
+        total, links = add_text(target, element.text, link)
         for child in element:
             sub_total, sub_links = walk(child, target, link)
-            total += sub_total
-            links += sub_links
-            if child.tail:
-                target.parts.append(child.tail)
-                n = count_chars(child.tail)
-                total += n
-                if link:
-                    target.link_chars += n
-                    links += n
+            tail_total, tail_links = add_text(target, child.tail, link)
+            total += sub_total + tail_total
+            links += sub_links + tail_links
         if target is not block:
             own.total, own.total_links = total, links
             block.parts.append("\n")
