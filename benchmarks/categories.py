@@ -6,8 +6,9 @@ In one run, on the same repeated K-fold splits of the hand-labeled documents
 (corpora/dev gold, seed goldens, corpora/dev-extra), it scores:
 - ``rule``: the keyword baseline (``classify_by_keywords``, no training);
 - ``chars``: the n-gram model (character 2-3-grams + keyword features);
-- ``words``: the same model over jieba words (private Tokenizer, the taxonomy's
-  signal terms added as user words) instead of character n-grams;
+- ``words``: the same model over jieba words (a private Tokenizer whose user
+  dictionary holds the taxonomy's issue terms and the department lexicons'
+  stems, organ names and abbreviations) instead of character n-grams;
 - ``keywords``: the keyword rule made probabilistic (calibrated logistic);
 and prints micro / macro / per-label F1, the reliability of the shipped
 model's held-out scores, and inference time per document of the shipped model
@@ -32,13 +33,26 @@ sys.path.insert(0, str(ROOT))
 from pipeline import train  # noqa: E402
 from pipeline.extract import categories as cat  # noqa: E402
 
+DEPARTMENTS = ROOT / "pipeline" / "data" / "departments"
+
+
+def department_words() -> set[str]:
+    """Department words for the user dictionary: function stems (住房和城乡建设),
+    fixed organ names (政府办公室) and abbreviations (住建委) from the department lexicons."""
+    words = set()
+    for name in ("stems.tsv", "bodies.tsv", "aliases.tsv"):
+        for line in (DEPARTMENTS / name).read_text(encoding="utf-8").splitlines():
+            if line.strip() and not line.startswith("#"):
+                words.add(line.split("\t")[0])
+    return words
+
 
 def make_tokenizer() -> jieba.Tokenizer:
-    """A private jieba Tokenizer that knows the taxonomy's signal terms."""
+    """A private jieba Tokenizer (the global one is left alone) whose user
+    dictionary holds the taxonomy's issue terms and the department words."""
     tokenizer = jieba.Tokenizer()
-    for info in cat.TAXONOMY:
-        for term in info.terms:
-            tokenizer.add_word(term, freq=2000)
+    for word in sorted({t for info in cat.TAXONOMY for t in info.all_terms} | department_words()):
+        tokenizer.add_word(word, freq=2000)
     return tokenizer
 
 
@@ -48,7 +62,6 @@ class WordModel:
     def __init__(self, tokenizer, vocab, idf, coef, intercept, platt_a, platt_b):
         self.tokenizer, self.vocab, self.idf = tokenizer, vocab, idf
         self.coef, self.intercept, self.platt_a, self.platt_b = coef, intercept, platt_a, platt_b
-        self.keywords = cat.build_automaton([])
 
     def features(self, text: str) -> tuple[np.ndarray, np.ndarray]:
         counts: dict[int, int] = {}
@@ -56,8 +69,8 @@ class WordModel:
             j = self.vocab.get(word)
             if j is not None:
                 counts[j] = counts.get(j, 0) + 1
-        hits = cat.count_matches(text, self.keywords, len(cat.LABELS))[1]
-        return cat.weigh_features(counts, hits, self.idf)
+        hits = cat.count_tiered_hits(text)
+        return cat.weigh_features(counts, hits, self.idf, len(text))
 
     def matrix(self, texts):
         rows = [self.features(t) for t in texts]
@@ -119,11 +132,21 @@ def time_clean_extract(raws: list[str]) -> float | None:
     return 1000 * (time.perf_counter() - start) / len(raws)
 
 
+FRESH_FROM = "dev-extra/e081"  # batch C: labeled after the taxonomy's terms were revised
+
+
+def is_fresh(doc: dict) -> bool:
+    return doc["id"].startswith("dev-extra/") and doc["id"] >= FRESH_FROM
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--json", action="store_true", help="print the full results as JSON")
+    parser.add_argument("--fresh", action="store_true",
+                        help=f"also train on the older documents and score on dev-extra batch C ({FRESH_FROM} on), "
+                             "labeled after the taxonomy was revised")  # fmt: skip
     args = parser.parse_args(argv)
     docs = train.load_labeled()
     fitters = {"chars": train.fit_model, "words": fit_word_model, "keywords": train.fit_keyword_model}
@@ -133,6 +156,11 @@ def main(argv=None) -> int:
     results = {"documents": len(docs), "repeats": args.repeats, "folds": 5, "rule": runs["chars"]["baseline"]}
     results |= {name: run["model"] for name, run in runs.items()}
     results["reliability"] = {name: run["reliability"] for name, run in runs.items()}
+    results["by_source"] = {name: run["by_source"] for name, run in runs.items()}
+    if args.fresh:
+        results["fresh"] = {
+            name: train.score_fresh(docs, is_fresh, seed=args.seed, fit=fit) for name, fit in fitters.items()
+        }
     shipped = cat.load_model()
     texts = [d["text"] for d in docs]
     raws = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "corpora" / "dev" / "raw").glob("*.txt"))]
@@ -161,6 +189,12 @@ def main(argv=None) -> int:
                 for r in results["reliability"][name]
             )
         )
+    for name in methods[1:]:
+        print(f"by corpus ({name}): " + ", ".join(f"{k} {v}" for k, v in results["by_source"][name].items()))
+    for name, run in results.get("fresh", {}).items():
+        print(f"fresh ({name}): trained on {run['trained_on']}, scored on {run['documents']}: "
+              f"micro {run['model']['micro_f1']} macro {run['model']['macro_f1']}; "
+              f"rule micro {run['baseline']['micro_f1']} macro {run['baseline']['macro_f1']}")  # fmt: skip
     print("timing:", json.dumps(results["timing"]))
     return 0
 

@@ -38,6 +38,7 @@ from pipeline.types import Category, Span
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 TAXONOMY_FILE = DATA / "categories.tsv"
+NEUTRAL_FILE = DATA / "categories_neutral.txt"
 # Shipped inside the package so that any install (not only an editable one)
 # classifies; the repository's models/categories links here.
 MODEL_DIR = Path(__file__).resolve().parents[1] / "data" / "models" / "categories"
@@ -54,83 +55,150 @@ class LabelInfo:
     code: str
     zh: str
     description: str
-    terms: tuple[str, ...]
+    terms: tuple[str, ...]  # specific: one names a concrete matter of the label
+    weak_terms: tuple[str, ...] = ()  # generic words of the area, often in passing
+
+    @property
+    def all_terms(self) -> tuple[str, ...]:
+        return self.terms + self.weak_terms
 
 
 def load_taxonomy(path: Path = TAXONOMY_FILE) -> list[LabelInfo]:
-    """Read the taxonomy TSV: ``code  中文  description  term|term|...``."""
+    """Read the taxonomy TSV: ``code  中文  description  term|term|...  weak|weak|...``."""
     rows = []
     for line in path.read_text(encoding="utf-8").splitlines():
         if not line.strip() or line.startswith("#") or line.startswith("code\t"):
             continue
-        code, zh, description, terms = line.split("\t")
-        rows.append(LabelInfo(code, zh, description, tuple(t for t in terms.split("|") if t)))
+        code, zh, description, terms, *weak = line.split("\t")
+        split = lambda field: tuple(t for t in field.split("|") if t)  # noqa: E731
+        rows.append(LabelInfo(code, zh, description, split(terms), split(weak[0]) if weak else ()))
     return rows
 
 
 TAXONOMY = load_taxonomy()
 LABELS: tuple[str, ...] = tuple(info.code for info in TAXONOMY)
 LABEL_INDEX = {code: i for i, code in enumerate(LABELS)}
-N_KEYWORD_FEATURES = 2 * len(LABELS)
+# three per label (see weigh_keyword_hits) and one shared: the report's length
+N_KEYWORD_FEATURES = 3 * len(LABELS) + 1
+LENGTH_SCALE = 5.0  # log(1 + chars) / LENGTH_SCALE is about 1 for a 150-char report, 1.6 for 3,000
 
 
-def build_automaton(vocab: list[str] | tuple[str, ...], taxonomy: list[LabelInfo] = TAXONOMY) -> ahocorasick.Automaton:
-    """One automaton for vocabulary n-grams and signal terms.
+def load_neutral_phrases(path: Path = NEUTRAL_FILE) -> list[str]:
+    """Phrases in which a signal term says nothing of its label (``营商环境`` is
+    not ``environment``, ``高质量发展`` is a slogan): one per line, ``#`` comments."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
 
-    Each key maps to ``(feature index or -1, labels whose signal term it is)``,
-    so a single ``iter`` over the text yields both kinds of feature.
+
+def build_term_automaton(
+    taxonomy: list[LabelInfo] = TAXONOMY, neutral: list[str] | tuple[str, ...] = ()
+) -> ahocorasick.Automaton:
+    """Signal terms -> ``((label, weak), ...)``, the labels they signal and
+    whether as a weak term; neutral phrases -> no label.
+
+    Matched leftmost-longest (``iter_long``), so a term inside a longer term or
+    neutral phrase does not count: ``营商环境`` is one business_env hit, not
+    also an environment hit for ``环境``.
     """
-    terms: dict[str, list[int]] = {}
+    labels_of: dict[str, list[tuple[int, bool]]] = {phrase: [] for phrase in neutral}
     for i, info in enumerate(taxonomy):
         for term in info.terms:
-            terms.setdefault(term, []).append(i)
+            labels_of.setdefault(term, []).append((i, False))
+        for term in info.weak_terms:
+            labels_of.setdefault(term, []).append((i, True))
     automaton = ahocorasick.Automaton()
-    for key in set(vocab) | set(terms):
-        automaton.add_word(key, (-1, tuple(terms.get(key, ()))))
-    for j, key in enumerate(vocab):
-        automaton.add_word(key, (j, tuple(terms.get(key, ()))))
+    for key, labels in labels_of.items():
+        automaton.add_word(key, tuple(labels))
     automaton.make_automaton()
     return automaton
 
 
-def count_matches(text: str, automaton: ahocorasick.Automaton, n_labels: int) -> tuple[dict[int, int], list[int]]:
-    """Vocabulary counts ``{feature: n}`` and signal-term hits per label."""
+def build_ngram_automaton(vocab: list[str] | tuple[str, ...]) -> ahocorasick.Automaton | None:
+    """Vocabulary n-gram -> feature index (overlapping matches: every n-gram counts)."""
+    if not vocab:
+        return None
+    automaton = ahocorasick.Automaton()
+    for j, key in enumerate(vocab):
+        automaton.add_word(key, j)
+    automaton.make_automaton()
+    return automaton
+
+
+@cache
+def shipped_term_automaton() -> ahocorasick.Automaton:
+    return build_term_automaton(TAXONOMY, load_neutral_phrases())
+
+
+def iter_term_hits(text: str, automaton: ahocorasick.Automaton | None = None):
+    """``(end, ((label, weak), ...))`` for each leftmost-longest signal-term match; ``end`` is inclusive."""
+    if automaton is None:
+        automaton = shipped_term_automaton()
+    if not text:
+        return iter(())
+    return ((end, labels) for end, labels in automaton.iter_long(text) if labels)
+
+
+def count_tiered_hits(
+    text: str, automaton: ahocorasick.Automaton | None = None, n_labels: int = len(LABELS)
+) -> tuple[list[int], list[int]]:
+    """Occurrences of each label's terms and of its weak terms, in ``LABELS`` order."""
+    strong, weak = [0] * n_labels, [0] * n_labels
+    for _end, labels in iter_term_hits(text, automaton):
+        for label, is_weak in labels:
+            (weak if is_weak else strong)[label] += 1
+    return strong, weak
+
+
+def count_term_hits(
+    text: str, automaton: ahocorasick.Automaton | None = None, n_labels: int = len(LABELS)
+) -> list[int]:
+    """Occurrences of each label's signal terms of both tiers, in ``LABELS`` order."""
+    strong, weak = count_tiered_hits(text, automaton, n_labels)
+    return [s + w for s, w in zip(strong, weak, strict=True)]
+
+
+def count_ngrams(text: str, automaton: ahocorasick.Automaton | None) -> dict[int, int]:
+    """Vocabulary counts ``{feature: n}`` (empty without a vocabulary)."""
     counts: dict[int, int] = {}
-    hits = [0] * n_labels
-    if not text or len(automaton) == 0:
-        return counts, hits
-    for _end, (feature, labels) in automaton.iter(text):
-        if feature >= 0:
-            counts[feature] = counts.get(feature, 0) + 1
-        for label in labels:
-            hits[label] += 1
-    return counts, hits
+    if automaton is None or not text:
+        return counts
+    for _end, feature in automaton.iter(text):
+        counts[feature] = counts.get(feature, 0) + 1
+    return counts
 
 
-def weigh_features(counts: dict[int, int], hits: list[int], idf: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def weigh_features(
+    counts: dict[int, int], hits: tuple[list[int], list[int]], idf: np.ndarray, n_chars: int
+) -> tuple[np.ndarray, np.ndarray]:
     """Sparse feature vector ``(indices, values)``: unit-norm sublinear TF-IDF
-    over the vocabulary, then ``KEYWORD_WEIGHT * log(1 + hits)`` per label at
-    index ``len(idf) + label``."""
-    n_vocab = len(idf)
+    over the vocabulary, then the keyword block (``weigh_keyword_hits``) from
+    index ``len(idf)``; ``hits`` is ``count_tiered_hits``'s pair."""
     idx = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
     tf = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
     vals = (1.0 + np.log(tf)) * idf[idx] if len(idx) else tf
     norm = math.sqrt(float(vals @ vals)) if len(idx) else 0.0
     if norm:
         vals = vals / norm
-    kw_idx, kw_vals = weigh_keyword_hits(hits, n_vocab)
+    kw_idx, kw_vals = weigh_keyword_hits(*hits, len(idf), n_chars)
     return np.concatenate([idx, kw_idx]), np.concatenate([vals, kw_vals])
 
 
-def weigh_keyword_hits(hits: list[int], offset: int) -> tuple[np.ndarray, np.ndarray]:
-    """Two features per label: ``KEYWORD_WEIGHT * log(1 + hits)`` at ``offset + label``
-    and the baseline's rule (hits >= ``KEYWORD_MIN_HITS``) at ``offset + n_labels + label``,
-    so the linear model can start from the rule and correct it."""
-    n = len(hits)
-    idx = [offset + i for i, h in enumerate(hits) if h]
-    vals = [KEYWORD_WEIGHT * math.log1p(h) for h in hits if h]
-    idx += [offset + n + i for i, h in enumerate(hits) if h >= KEYWORD_MIN_HITS]
+def weigh_keyword_hits(strong: list[int], weak: list[int], offset: int, n_chars: int) -> tuple[np.ndarray, np.ndarray]:
+    """The keyword block, from ``offset``.  Per label: ``KEYWORD_WEIGHT * log(1 + hits)``
+    of its terms (at ``offset + label``) and of its weak terms (at ``offset + n + label``),
+    and ``KEYWORD_WEIGHT`` when one of its specific terms occurs at all (at
+    ``offset + 2n + label``: one concrete item is enough, says the spec).  Then
+    ``log(1 + n_chars) / LENGTH_SCALE`` (at ``offset + 3n``), because a long report
+    repeats a word more often for the same relevance than a short one."""
+    n = len(strong)
+    idx = [offset + i for i, h in enumerate(strong) if h]
+    vals = [KEYWORD_WEIGHT * math.log1p(h) for h in strong if h]
+    idx += [offset + n + i for i, h in enumerate(weak) if h]
+    vals += [KEYWORD_WEIGHT * math.log1p(h) for h in weak if h]
+    idx += [offset + 2 * n + i for i, h in enumerate(strong) if h]
     vals += [KEYWORD_WEIGHT] * (len(idx) - len(vals))
+    idx.append(offset + 3 * n)
+    vals.append(math.log1p(n_chars) / LENGTH_SCALE)
     return np.array(idx, dtype=np.int64), np.array(vals, dtype=np.float64)
 
 
@@ -147,11 +215,10 @@ class CategoryModel:
         self.platt_a_ = np.asarray(platt_a, dtype=np.float64)
         self.platt_b_ = np.asarray(platt_b, dtype=np.float64)
         self.meta_ = dict(meta or {})
-        self.automaton_ = build_automaton(self.vocab_)
+        self.ngram_automaton_ = build_ngram_automaton(self.vocab_)
 
     def features(self, text: str) -> tuple[np.ndarray, np.ndarray]:
-        counts, hits = count_matches(text, self.automaton_, len(LABELS))
-        return weigh_features(counts, hits, self.idf_)
+        return weigh_features(count_ngrams(text, self.ngram_automaton_), count_tiered_hits(text), self.idf_, len(text))
 
     def decision_function(self, text: str) -> np.ndarray:
         idx, vals = self.features(text)
@@ -187,6 +254,12 @@ def load_model(model_dir: Path = MODEL_DIR) -> CategoryModel:
     doc = json.loads((model_dir / "model.json").read_text(encoding="utf-8"))
     if tuple(doc["labels"]) != LABELS:
         raise ValueError(f"model labels {doc['labels']} differ from the taxonomy {LABELS}")
+    expected = len(numbers["idf"]) + N_KEYWORD_FEATURES
+    if numbers["coef"].shape != (len(LABELS), expected):
+        raise ValueError(
+            f"model weights {numbers['coef'].shape} do not fit this version's features ({len(LABELS)}, {expected}): "
+            "retrain with `zhnews train categories`"
+        )
     return CategoryModel(
         doc["labels"], doc["vocab"], numbers["idf"], numbers["coef"], numbers["intercept"],
         numbers["platt_a"], numbers["platt_b"], doc.get("meta"),
@@ -214,23 +287,13 @@ def document_labels(categories: list[Category]) -> list[str]:
     return [c.label for c in categories if c.score >= THRESHOLD]
 
 
-@cache
-def keyword_automaton() -> ahocorasick.Automaton:
-    return build_automaton([])
-
-
-def count_keyword_hits(text: str) -> list[int]:
-    """Occurrences of each label's signal terms, in ``LABELS`` order."""
-    return count_matches(text, keyword_automaton(), len(LABELS))[1]
-
-
 def classify_by_keywords(text: str, *, min_hits: int = KEYWORD_MIN_HITS) -> list[str]:
     """The keyword-rule baseline: labels whose signal terms occur ``min_hits`` times.
 
     >>> classify_by_keywords("代表联络站收集到停车难、乱停车问题")
     ['transport', 'deputy_work']
     """
-    hits = count_keyword_hits(text)
+    hits = count_term_hits(text)
     return [code for code, n in zip(LABELS, hits, strict=True) if n >= min_hits]
 
 
@@ -259,16 +322,25 @@ def category_evidence(text: str, label: str, *, model: CategoryModel | None = No
         return []
     idx, vals = model.features(text)
     weight_of = dict(zip(idx.tolist(), (model.coef_[k, idx] * vals).tolist(), strict=True))
-    counts, _ = count_matches(text, model.automaton_, len(LABELS))
-    kw_weight = model.coef_[k, len(model.idf_) + k] * KEYWORD_WEIGHT
     ends = np.array([end for _, end in sentences])
     sentence_weight = np.zeros(len(sentences))
-    for end, (feature, labels) in model.automaton_.iter(text):
-        s = min(int(np.searchsorted(ends, end, side="right")), len(sentences) - 1)
-        if feature >= 0:
+    if model.ngram_automaton_ is not None:
+        counts = count_ngrams(text, model.ngram_automaton_)
+        for end, feature in model.ngram_automaton_.iter(text):
+            s = min(int(np.searchsorted(ends, end, side="right")), len(sentences) - 1)
             sentence_weight[s] += weight_of.get(feature, 0.0) / counts[feature]
-        if k in labels:
-            sentence_weight[s] += kw_weight
+    # Each signal term of the label weighs what one hit adds to the linear score;
+    # the terms signal the label by construction, so never less than a small positive.
+    offset, n = len(model.idf_), len(LABELS)
+    per_hit = {
+        False: max(float(model.coef_[k, offset + k] + model.coef_[k, offset + 2 * n + k]) * KEYWORD_WEIGHT, 1e-3),
+        True: max(float(model.coef_[k, offset + n + k]) * KEYWORD_WEIGHT, 1e-3),
+    }
+    for end, labels in iter_term_hits(text):
+        for label, is_weak in labels:
+            if label == k:
+                s = min(int(np.searchsorted(ends, end, side="right")), len(sentences) - 1)
+                sentence_weight[s] += per_hit[is_weak]
     best = float(sentence_weight.max())
     if best <= 0:
         return []
