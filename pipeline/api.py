@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from pipeline.clean import Cleaned, clean
 from pipeline.collect.dedupe import digest_text, normalize_text
 from pipeline.extract.activities import extract_activities
-from pipeline.extract.categories import classify_categories
+from pipeline.extract.categories import classify_with_evidence
 from pipeline.extract.counts import extract_counts
 from pipeline.extract.dates import parse_date
 from pipeline.extract.departments import extract_departments
@@ -23,7 +23,7 @@ from pipeline.extract.region import extract_region
 from pipeline.extract.region_url import refine_region_by_url
 from pipeline.read import Columns, NoArticleError, document_text, read_inputs
 from pipeline.read.tabular import DEFAULT_COLUMNS
-from pipeline.types import Document, ReadError, Record, Source
+from pipeline.types import Category, Document, Evidence, ReadError, Record, Source
 
 _SPACES = re.compile(r"\s+")
 
@@ -70,13 +70,26 @@ def extract(
         noise=cleaned.noise,
         counts=extract_counts(text),
         departments=extract_departments(text, region=region),
-        categories=classify_categories(text),
+        categories=categories_with_evidence(cleaned),
         activities=extract_activities(text),
         people=extract_people(text),
     )
     for item in (*record.counts, *record.departments, *record.activities, *record.people):
         item.original_span = cleaned.to_original(item.span)
     return record
+
+
+def categories_with_evidence(cleaned: Cleaned) -> list[Category]:
+    """Every label with its score; the labels that apply (score >= 0.5) carry
+    the sentences that speak for them, in ``text`` and in ``original``."""
+    text = cleaned.text
+    categories, evidence = classify_with_evidence(text)
+    for category in categories:
+        category.evidence = [
+            Evidence(text=text[start:end], span=(start, end), original_span=cleaned.to_original((start, end)))
+            for start, end in evidence.get(category.label, [])
+        ]
+    return categories
 
 
 def process_document(document: Document) -> Record:

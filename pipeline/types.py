@@ -79,9 +79,21 @@ class Department:
 
 
 @dataclass
+class Evidence:
+    """A sentence that speaks for an item (a category's label)."""
+
+    text: str
+    span: Span
+    original_span: Span | None = None  # the same sentence in ``original``
+
+
+@dataclass
 class Category:
     label: str
     score: float
+    # sentences that carry the label, filled for labels scored >= 0.5 (the
+    # document's labels); empty for the others
+    evidence: list[Evidence] = field(default_factory=list)
 
 
 @dataclass

@@ -104,8 +104,15 @@ def test_every_figure_links_to_an_existing_anchor(compared):
 def test_evidence_marks_the_counted_text(compared):
     run_dir, soup = compared
     counts = pd.read_parquet(run_dir / "counts.parquet")
-    marked = {m.get_text() for m in soup.select("section.evidence mark")}
+    marked = {m.get_text() for m in soup.select("section.evidence mark:not(.category)")}
     assert marked and marked <= set(counts["text"]) | set(pd.read_parquet(run_dir / "departments.parquet")["mention"])
+
+
+def test_category_evidence_marks_the_label_sentences(compared):
+    run_dir, soup = compared
+    evidence = pd.read_parquet(run_dir / "category_evidence.parquet")
+    marked = {m.get_text() for m in soup.select("section.evidence mark.category")}
+    assert marked and marked <= set(evidence["text"])
 
 
 def test_duplicates_are_counted_once(compared):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -14,6 +15,7 @@ import pytest
 
 from pipeline.collect.export import (
     SPAN_KEY,
+    ExportError,
     add_export_arguments,
     blank_chinese,
     cmd_export,
@@ -245,7 +247,9 @@ def test_cmd_export_writes_to_default_places(tmp_path, capsys):
     assert cmd_export(parse_export([str(run_dir), "--to", "r"])) == 0
     assert cmd_export(parse_export([str(run_dir), "--to", "stata", "--out", str(tmp_path / "dta")])) == 0
     assert (run_dir / "export" / "r" / "counts.csv").exists() and (tmp_path / "dta" / "people.dta").exists()
-    assert capsys.readouterr().err.splitlines()[0] == f"zhnews export: 7 tables -> {run_dir / 'export' / 'r'}"
+    assert (
+        capsys.readouterr().err.splitlines()[0] == f"zhnews export: {len(TABLES)} tables -> {run_dir / 'export' / 'r'}"
+    )
 
 
 def test_cmd_export_refuses_a_directory_without_tables(tmp_path, capsys):
@@ -270,3 +274,17 @@ def test_notebook_runs_top_to_bottom():
     shown = "\n".join(o.get("data", {}).get("text/plain", "") + o.get("text", "") for o in outputs)
     assert "suggestions_collected" in shown and "resolved_share" in shown
     assert "10 reports" in shown
+
+
+def test_run_written_before_category_evidence_exports(sample_run, tmp_path):
+    """A run directory from before the category_evidence table exports with it empty."""
+    old = tmp_path / "old_run"
+    shutil.copytree(sample_run, old)
+    for path in old.glob("category_evidence.*"):
+        path.unlink()
+    assert load_table(old, "category_evidence").empty
+    export_r_csv(old, tmp_path / "r")
+    assert (tmp_path / "r" / "articles.csv").exists()
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(ExportError):  # no run there at all: still an error
+        load_table(tmp_path / "empty", "category_evidence")

@@ -45,6 +45,10 @@ import pyarrow.parquet as pq
 
 from pipeline.collect.tables import SCHEMAS, TABLES
 
+# Tables added after the first release: a run directory written before them
+# exports with the table empty rather than failing.
+OPTIONAL_TABLES = frozenset({"category_evidence"})
+
 TARGETS = ("docbin", "stata", "r")
 SPAN_KEY = "sc"
 STATA_VERSION = 118
@@ -100,6 +104,9 @@ def read_arrow_table(run_dir: Path, name: str, schema: pa.Schema) -> pa.Table:
             options = pacsv.ConvertOptions(column_types=schema, strings_can_be_null=True)
             return pacsv.read_csv(path, convert_options=options).select(schema.names).cast(schema)
         return pajson.read_json(path, parse_options=pajson.ParseOptions(explicit_schema=schema)).select(schema.names)
+    has_articles = any((run_dir / f"articles.{suffix}").exists() for suffix in ("parquet", "csv", "jsonl"))
+    if name in OPTIONAL_TABLES and has_articles:
+        return schema.empty_table()  # a run written before the table existed: it has no rows of it
     raise ExportError(f"{run_dir} has no {name} table (run `zhnews run INPUT --out {run_dir}` first)")
 
 

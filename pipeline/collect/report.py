@@ -4,7 +4,10 @@ Inline CSS and inline SVG bar charts (no script, no network): the file
 opens offline and can be mailed.  Every figure is a link to an evidence
 section in the same file listing the reports behind it (title, district,
 date) and, for counts and departments, the sentence with the span marked
-(``<mark>`` from ``start``/``end`` on the clean text); each report links to
+(``<mark>`` from ``start``/``end`` on the clean text); for categories, the
+report's score and the sentences that carry the label (the
+``category_evidence`` table; a dataset written before that table existed
+shows the score alone); each report links to
 its article view, where all its counts, departments and activities are
 marked.  Two clicks from a number to the words it came from.
 
@@ -35,7 +38,7 @@ body{font-family:system-ui,"Noto Sans CJK SC","Microsoft YaHei",sans-serif;margi
 table{border-collapse:collapse;margin:1em 0;font-size:13px}td,th{border:1px solid #ccc;padding:3px 6px}
 th{background:#f3f3f3;position:sticky;top:0}td.num{text-align:right;white-space:nowrap}
 a{color:#1a55a5;text-decoration:none}a:hover{text-decoration:underline}a.n{color:#777;font-size:11px}
-mark{background:#ffe066}mark.department{background:#b8e0ff}mark.activity{background:#c8f0c0}
+mark{background:#ffe066}mark.department{background:#b8e0ff}mark.activity{background:#c8f0c0}mark.category{background:#f6d0e8}
 section.evidence,section.article{border-top:1px solid #ddd;padding:.5em 0}
 section.evidence:target,section.article:target{background:#fffbe6}
 .sentence{margin:.2em 0 .6em 1.5em}.meta{color:#666;font-size:12px}.text{white-space:pre-wrap;line-height:1.7}
@@ -76,11 +79,17 @@ def format_number(value: float) -> str:
 
 def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     """The sentence holding ``[start, end)``: from after the previous 。！？ or
-    line break to the next one (included)."""
+    line break to the next one (included; a span that is itself a whole
+    sentence, its 。 included, stays that sentence).
+
+    >>> text = "第一句。第二句。第三句。"
+    >>> sentence_bounds(text, 4, 8), sentence_bounds(text, 5, 6)
+    ((4, 8), (4, 8))
+    """
     before = text.rfind("\n", 0, start)
     for match in SENTENCE_END_RE.finditer(text, max(0, start - 300), start):
         before = match.start()
-    match = SENTENCE_END_RE.search(text, end)
+    match = SENTENCE_END_RE.search(text, max(start, end - 1))
     return before + 1, (match.end() if match else len(text))
 
 
@@ -190,14 +199,60 @@ def period_section(tables: dict[str, pd.DataFrame], period: str) -> str:
     return f"<h2 id='by-{period}'>Indicators per {period}</h2><table>{head}{''.join(rows)}</table>"
 
 
+def report_heading(doc_id: str, place: str, article: pd.Series) -> str:
+    """An evidence item's first line: the report's title (a link to its
+    article view), its district and date."""
+    link = f'<a href="#{article_anchor(doc_id)}">{html.escape(text_or(article["title"], doc_id))}</a>'
+    date = text_or(article["published"], "日期不明")
+    return f'{link} <span class="meta">{html.escape(place)} · {html.escape(date)}</span>'
+
+
 def evidence_item(row, articles: pd.DataFrame, *, spans: bool) -> str:
     article = articles.loc[row.id]
-    link = f'<a href="#{article_anchor(row.id)}">{html.escape(text_or(article["title"], row.id))}</a>'
-    meta = f'<span class="meta">{html.escape(row.place)} · {html.escape(text_or(article["published"], "日期不明"))}</span>'
+    heading = report_heading(row.id, row.place, article)
     if not spans:
-        return f"<li>{link} {meta} <span class='meta'>score {row.score:.2f}</span></li>"
+        return f"<li>{heading} <span class='meta'>score {row.score:.2f}</span></li>"
     detail = f"<div class='sentence'>{marked_sentence(article['text'], row.start, row.end)}</div>"
-    return f"<li>{link} {meta}{detail}</li>"
+    return f"<li>{heading}{detail}</li>"
+
+
+def category_item(doc_rows: pd.DataFrame, articles: pd.DataFrame) -> str:
+    """One report behind a category figure: its score, then each sentence
+    that carries the label with the sentence marked (rows without a span,
+    from a dataset written before evidence was kept, list the score alone)."""
+    row = doc_rows.iloc[0]
+    article = articles.loc[row["id"]]
+    spans = doc_rows.dropna(subset=["start", "end"])
+    sentences = "".join(
+        f"<div class='sentence'>{marked_sentence(article['text'], start, end, 'category')}</div>"
+        for start, end in zip(spans["start"], spans["end"], strict=True)
+    )
+    heading = report_heading(row["id"], row["place"], article)
+    return f"<li>{heading} <span class='meta'>score {row['score']:.2f}</span>{sentences}</li>"
+
+
+def category_evidence_rows(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """``compare.category_rows`` with each label's evidence sentences: one row
+    per sentence, null ``start``/``end`` where a label has none (or the
+    dataset has no ``category_evidence`` table)."""
+    rows = compare.category_rows(tables)
+    evidence = tables.get("category_evidence")
+    if evidence is None or evidence.empty:
+        return rows.assign(start=pd.NA, end=pd.NA)
+    spans = evidence[["id", "label", "start", "end"]].sort_values(["id", "label", "start"], kind="stable")
+    return rows.merge(spans, on=["id", "label"], how="left")
+
+
+def category_sections(tables: dict[str, pd.DataFrame], articles: pd.DataFrame) -> str:
+    """The evidence of each district × category cell, one item per report."""
+    parts = []
+    for (place, label), group in category_evidence_rows(tables).groupby(["place", "label"], sort=True, dropna=False):
+        items = "".join(category_item(doc_rows, articles) for _, doc_rows in group.groupby("id", sort=False))
+        title = html.escape(f"{place} · {label}")
+        heading = f"<h4>{title}: {group['id'].nunique()}篇</h4>"
+        anchor = anchor_id("cat", place, label)
+        parts.append(f'<section class="evidence" id="{anchor}">{heading}<ol>{items}</ol></section>')
+    return "".join(parts)
 
 
 def evidence_sections(rows: pd.DataFrame, keys: list[str], kind: str, articles: pd.DataFrame, *, spans: bool = True) -> str:
@@ -263,7 +318,7 @@ def build_report(tables: dict[str, pd.DataFrame]) -> str:
         evidence_sections(
             compare.indicator_rows(tables).dropna(subset=["quarter"]), ["quarter", "place", "indicator", "unit"], "indquarter", originals
         ),
-        evidence_sections(compare.category_rows(tables), ["place", "label"], "cat", originals, spans=False),
+        category_sections(tables, originals),
         evidence_sections(compare.function_rows(tables), ["place", "function"], "fun", originals),
         "<h2 id='articles'>Articles</h2>",
         article_views(tables, originals),

@@ -1,9 +1,10 @@
 """Records flattened into the rows of the dataset's tables (spec README, "Tables").
 
 One row per item, keyed by the document ``id``: ``articles`` (one row per
-record), ``counts``, ``departments``, ``categories``, ``activities``,
-``people`` and ``errors`` (inputs that could not be processed, with the
-reason).  Every table has a fixed pyarrow schema, so that shards written by
+record), ``counts``, ``departments``, ``categories`` (every label with its
+score), ``category_evidence`` (the sentences that carry each label scored
+0.5 or more), ``activities``, ``people`` and ``errors`` (inputs that could
+not be processed, with the reason).  Every table has a fixed pyarrow schema, so that shards written by
 different workers, or on different days, concatenate without type drift (a
 shard whose ``value_max`` column is all null must not become a null-typed
 column).
@@ -71,6 +72,7 @@ SCHEMAS: dict[str, pa.Schema] = {
         [("id", _STR), ("mention", _STR), ("name", _STR), ("function", _STR), ("level", _STR), *_SPAN_FIELDS]
     ),
     "categories": pa.schema([("id", _STR), ("label", _STR), ("score", _FLOAT)]),
+    "category_evidence": pa.schema([("id", _STR), ("label", _STR), ("text", _STR), *_SPAN_FIELDS]),
     "activities": pa.schema([("id", _STR), ("name", _STR), *_SPAN_FIELDS]),
     "people": pa.schema([("id", _STR), ("name", _STR), ("role", _STR), *_SPAN_FIELDS]),
     "errors": pa.schema([("id", _STR), ("path", _STR), ("url", _STR), ("position", _INT), ("reason", _STR)]),
@@ -119,12 +121,15 @@ def article_row(record: Record) -> dict:
 def record_rows(record: Record) -> dict[str, list[dict]]:
     """Every table's rows for one record (``errors`` stays empty).
 
-    >>> from pipeline.types import Category, Noise, Region, Source
+    >>> from pipeline.types import Category, Evidence, Noise, Region, Source
     >>> r = Record("d1", "h", Source(path="a.txt"), "标题", None, None, ["张三", "李四"], None,
-    ...            Region(), "正文", "正文", Noise(), categories=[Category("民生", 0.9)])
+    ...            Region(), "正文", "正文", Noise(),
+    ...            categories=[Category("民生", 0.9, [Evidence("正文", (0, 2), (0, 2))]), Category("交通", 0.1)])
     >>> rows = record_rows(r)
-    >>> rows["articles"][0]["reporters"], rows["categories"]
-    ('张三、李四', [{'id': 'd1', 'label': '民生', 'score': 0.9}])
+    >>> rows["articles"][0]["reporters"], rows["categories"][0]
+    ('张三、李四', {'id': 'd1', 'label': '民生', 'score': 0.9})
+    >>> rows["category_evidence"]
+    [{'id': 'd1', 'label': '民生', 'text': '正文', 'start': 0, 'end': 2, 'original_start': 0, 'original_end': 2}]
     """
     rid = record.id
     return {
@@ -158,6 +163,11 @@ def record_rows(record: Record) -> dict[str, list[dict]]:
             for d in record.departments
         ],
         "categories": [{"id": rid, "label": c.label, "score": float(c.score)} for c in record.categories],
+        "category_evidence": [
+            {"id": rid, "label": c.label, "text": e.text, **span_columns(e.span, e.original_span)}
+            for c in record.categories
+            for e in c.evidence
+        ],
         "activities": [{"id": rid, "name": a.name, **span_columns(a.span, a.original_span)} for a in record.activities],
         "people": [
             {"id": rid, "name": p.name, "role": p.role, **span_columns(p.span, p.original_span)} for p in record.people

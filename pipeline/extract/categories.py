@@ -306,51 +306,82 @@ def split_sentences(text: str) -> list[Span]:
     return [m.span() for m in _SENTENCE.finditer(text)]
 
 
-def category_evidence(text: str, label: str, *, model: CategoryModel | None = None, share: float = 0.3) -> list[Span]:
-    """Spans of the sentences that carry ``label``, in text order.
+EVIDENCE_SHARE = 0.3  # a sentence is evidence when it weighs at least this share of the best one
 
-    A sentence's weight is the sum of the label's feature contributions that
-    fall inside it (the TF-IDF weight of each n-gram occurrence times the
-    label's coefficient, plus its signal terms).  Sentences with a positive
-    weight of at least ``share`` of the best one are kept; none when no
-    sentence speaks for the label.
+
+def sentence_weights(text: str, sentences: list[Span], labels: list[int], model: CategoryModel) -> np.ndarray:
+    """``labels x sentences``: how much each sentence adds to each label's linear score.
+
+    One pass of each automaton for all labels: every n-gram occurrence adds its
+    share of the feature's TF-IDF value times the label's coefficient; every
+    signal term of a label adds what one hit of its tier is worth (never less
+    than a small positive: the terms signal the label by construction).
     """
+    ends = np.fromiter((end for _, end in sentences), dtype=np.int64, count=len(sentences))
+    weights = np.zeros((len(labels), len(sentences)))
+    rows = np.asarray(labels, dtype=np.int64)
+    if model.ngram_automaton_ is not None:
+        hits = list(model.ngram_automaton_.iter(text))
+        if hits:
+            hit_end = np.fromiter((e for e, _ in hits), dtype=np.int64, count=len(hits))
+            hit_feature = np.fromiter((f for _, f in hits), dtype=np.int64, count=len(hits))
+            idx, vals = model.features(text)
+            n_vocab = len(model.idf_)
+            value = np.zeros(n_vocab)
+            in_vocab = idx < n_vocab
+            value[idx[in_vocab]] = vals[in_vocab]
+            per_hit = value[hit_feature] / np.bincount(hit_feature, minlength=n_vocab)[hit_feature]
+            sentence = np.minimum(np.searchsorted(ends, hit_end, side="right"), len(sentences) - 1)
+            for row, k in enumerate(rows):
+                weights[row] += np.bincount(
+                    sentence, weights=model.coef_[k, hit_feature] * per_hit, minlength=len(sentences)
+                )
+    offset, n = len(model.idf_), len(LABELS)
+    row_of = {int(k): row for row, k in enumerate(rows)}
+    for end, hit_labels in iter_term_hits(text):
+        for k, is_weak in hit_labels:
+            row = row_of.get(k)
+            if row is None:
+                continue
+            coef = (
+                model.coef_[k, offset + n + k]
+                if is_weak
+                else model.coef_[k, offset + k] + model.coef_[k, offset + 2 * n + k]
+            )
+            s = min(int(np.searchsorted(ends, end, side="right")), len(sentences) - 1)
+            weights[row, s] += max(float(coef) * KEYWORD_WEIGHT, 1e-3)
+    return weights
+
+
+def select_evidence(sentences: list[Span], weights: np.ndarray, share: float = EVIDENCE_SHARE) -> list[Span]:
+    """The sentences with a positive weight of at least ``share`` of the best one, in text order."""
+    best = float(weights.max()) if len(weights) else 0.0
+    if best <= 0:
+        return []
+    return [span for span, w in zip(sentences, weights, strict=True) if w > 0 and w >= share * best]
+
+
+def category_evidence(
+    text: str, label: str, *, model: CategoryModel | None = None, share: float = EVIDENCE_SHARE
+) -> list[Span]:
+    """Spans of the sentences that carry ``label``, in text order; none when no
+    sentence speaks for it (``sentence_weights`` says how a sentence weighs)."""
     model = model or shipped_model()
-    k = LABEL_INDEX[label]
     sentences = split_sentences(text)
     if not sentences:
         return []
-    idx, vals = model.features(text)
-    weight_of = dict(zip(idx.tolist(), (model.coef_[k, idx] * vals).tolist(), strict=True))
-    ends = np.array([end for _, end in sentences])
-    sentence_weight = np.zeros(len(sentences))
-    if model.ngram_automaton_ is not None:
-        counts = count_ngrams(text, model.ngram_automaton_)
-        for end, feature in model.ngram_automaton_.iter(text):
-            s = min(int(np.searchsorted(ends, end, side="right")), len(sentences) - 1)
-            sentence_weight[s] += weight_of.get(feature, 0.0) / counts[feature]
-    # Each signal term of the label weighs what one hit adds to the linear score;
-    # the terms signal the label by construction, so never less than a small positive.
-    offset, n = len(model.idf_), len(LABELS)
-    per_hit = {
-        False: max(float(model.coef_[k, offset + k] + model.coef_[k, offset + 2 * n + k]) * KEYWORD_WEIGHT, 1e-3),
-        True: max(float(model.coef_[k, offset + n + k]) * KEYWORD_WEIGHT, 1e-3),
-    }
-    for end, labels in iter_term_hits(text):
-        for label, is_weak in labels:
-            if label == k:
-                s = min(int(np.searchsorted(ends, end, side="right")), len(sentences) - 1)
-                sentence_weight[s] += per_hit[is_weak]
-    best = float(sentence_weight.max())
-    if best <= 0:
-        return []
-    return [span for span, w in zip(sentences, sentence_weight, strict=True) if w > 0 and w >= share * best]
+    return select_evidence(sentences, sentence_weights(text, sentences, [LABEL_INDEX[label]], model)[0], share)
 
 
 def classify_with_evidence(
     text: str, *, model: CategoryModel | None = None
 ) -> tuple[list[Category], dict[str, list[Span]]]:
-    """Scores for all labels, and evidence spans for the labels that apply."""
+    """Scores for all labels, and evidence spans for the labels that apply (one pass for all of them)."""
+    model = model or shipped_model()
     categories = classify_categories(text, model=model)
-    evidence = {c.label: category_evidence(text, c.label, model=model) for c in categories if c.score >= THRESHOLD}
-    return categories, evidence
+    applying = [LABEL_INDEX[c.label] for c in categories if c.score >= THRESHOLD]
+    sentences = split_sentences(text)
+    if not applying or not sentences:
+        return categories, {LABELS[k]: [] for k in applying}
+    weights = sentence_weights(text, sentences, applying, model)
+    return categories, {LABELS[k]: select_evidence(sentences, weights[row]) for row, k in enumerate(applying)}
