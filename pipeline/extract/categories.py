@@ -202,6 +202,37 @@ def weigh_keyword_hits(strong: list[int], weak: list[int], offset: int, n_chars:
     return np.array(idx, dtype=np.int64), np.array(vals, dtype=np.float64)
 
 
+@dataclass
+class TextMatches:
+    """One text's matches, found once and shared by scoring and evidence:
+    every vocabulary n-gram occurrence (``ngram_end`` inclusive, ``ngram_feature``)
+    and every leftmost-longest signal-term hit (``(end, ((label, weak), ...))``)."""
+
+    n_chars: int
+    ngram_end: np.ndarray
+    ngram_feature: np.ndarray
+    term_hits: list
+
+    def ngram_counts(self) -> dict[int, int]:
+        features, counts = np.unique(self.ngram_feature, return_counts=True)
+        return dict(zip(features.tolist(), counts.tolist(), strict=True))
+
+    def tiered_hits(self, n_labels: int = len(LABELS)) -> tuple[list[int], list[int]]:
+        strong, weak = [0] * n_labels, [0] * n_labels
+        for _end, labels in self.term_hits:
+            for label, is_weak in labels:
+                (weak if is_weak else strong)[label] += 1
+        return strong, weak
+
+
+def match_text(text: str, ngram_automaton: ahocorasick.Automaton | None) -> TextMatches:
+    """One pass of each automaton over ``text``."""
+    hits = list(ngram_automaton.iter(text)) if ngram_automaton is not None and text else []
+    ends = np.fromiter((end for end, _ in hits), dtype=np.int64, count=len(hits))
+    features = np.fromiter((feature for _, feature in hits), dtype=np.int64, count=len(hits))
+    return TextMatches(len(text), ends, features, list(iter_term_hits(text)))
+
+
 class CategoryModel:
     """The linear model as plain arrays: ``coef_`` (labels x features),
     ``intercept_``, Platt ``platt_a_``/``platt_b_`` and the vocabulary's ``idf_``."""
@@ -218,7 +249,10 @@ class CategoryModel:
         self.ngram_automaton_ = build_ngram_automaton(self.vocab_)
 
     def features(self, text: str) -> tuple[np.ndarray, np.ndarray]:
-        return weigh_features(count_ngrams(text, self.ngram_automaton_), count_tiered_hits(text), self.idf_, len(text))
+        return self.features_of(match_text(text, self.ngram_automaton_))
+
+    def features_of(self, matches: TextMatches) -> tuple[np.ndarray, np.ndarray]:
+        return weigh_features(matches.ngram_counts(), matches.tiered_hits(), self.idf_, matches.n_chars)
 
     def decision_function(self, text: str) -> np.ndarray:
         idx, vals = self.features(text)
@@ -226,6 +260,10 @@ class CategoryModel:
 
     def predict_proba(self, text: str) -> np.ndarray:
         return calibrate_scores(self.decision_function(text), self.platt_a_, self.platt_b_)
+
+    def proba_of(self, features: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+        idx, vals = features
+        return calibrate_scores(self.coef_[:, idx] @ vals + self.intercept_, self.platt_a_, self.platt_b_)
 
     def save(self, out_dir: Path) -> None:
         """``model.npz`` (numbers) and ``model.json`` (labels, vocabulary, metadata)."""
@@ -277,7 +315,10 @@ def classify_categories(text: str, *, model: CategoryModel | None = None) -> lis
     Labels scored ``THRESHOLD`` (0.5) or more are the document's labels.
     """
     model = model or shipped_model()
-    scores = model.predict_proba(text)
+    return rank_categories(model, model.predict_proba(text))
+
+
+def rank_categories(model: CategoryModel, scores: np.ndarray) -> list[Category]:
     ranked = sorted(zip(model.labels_, scores, strict=True), key=lambda pair: (-pair[1], pair[0]))
     return [Category(label, round(float(score), 4)) for label, score in ranked]
 
@@ -309,10 +350,16 @@ def split_sentences(text: str) -> list[Span]:
 EVIDENCE_SHARE = 0.3  # a sentence is evidence when it weighs at least this share of the best one
 
 
-def sentence_weights(text: str, sentences: list[Span], labels: list[int], model: CategoryModel) -> np.ndarray:
+def sentence_weights(
+    sentences: list[Span],
+    labels: list[int],
+    model: CategoryModel,
+    matches: TextMatches,
+    features: tuple[np.ndarray, np.ndarray],
+) -> np.ndarray:
     """``labels x sentences``: how much each sentence adds to each label's linear score.
 
-    One pass of each automaton for all labels: every n-gram occurrence adds its
+    From the text's matches (found once): every n-gram occurrence adds its
     share of the feature's TF-IDF value times the label's coefficient; every
     signal term of a label adds what one hit of its tier is worth (never less
     than a small positive: the terms signal the label by construction).
@@ -320,25 +367,22 @@ def sentence_weights(text: str, sentences: list[Span], labels: list[int], model:
     ends = np.fromiter((end for _, end in sentences), dtype=np.int64, count=len(sentences))
     weights = np.zeros((len(labels), len(sentences)))
     rows = np.asarray(labels, dtype=np.int64)
-    if model.ngram_automaton_ is not None:
-        hits = list(model.ngram_automaton_.iter(text))
-        if hits:
-            hit_end = np.fromiter((e for e, _ in hits), dtype=np.int64, count=len(hits))
-            hit_feature = np.fromiter((f for _, f in hits), dtype=np.int64, count=len(hits))
-            idx, vals = model.features(text)
-            n_vocab = len(model.idf_)
-            value = np.zeros(n_vocab)
-            in_vocab = idx < n_vocab
-            value[idx[in_vocab]] = vals[in_vocab]
-            per_hit = value[hit_feature] / np.bincount(hit_feature, minlength=n_vocab)[hit_feature]
-            sentence = np.minimum(np.searchsorted(ends, hit_end, side="right"), len(sentences) - 1)
-            for row, k in enumerate(rows):
-                weights[row] += np.bincount(
-                    sentence, weights=model.coef_[k, hit_feature] * per_hit, minlength=len(sentences)
-                )
+    if len(matches.ngram_feature):
+        idx, vals = features
+        n_vocab = len(model.idf_)
+        value = np.zeros(n_vocab)
+        in_vocab = idx < n_vocab
+        value[idx[in_vocab]] = vals[in_vocab]
+        hit_feature = matches.ngram_feature
+        per_hit = value[hit_feature] / np.bincount(hit_feature, minlength=n_vocab)[hit_feature]
+        sentence = np.minimum(np.searchsorted(ends, matches.ngram_end, side="right"), len(sentences) - 1)
+        for row, k in enumerate(rows):
+            weights[row] += np.bincount(
+                sentence, weights=model.coef_[k, hit_feature] * per_hit, minlength=len(sentences)
+            )
     offset, n = len(model.idf_), len(LABELS)
     row_of = {int(k): row for row, k in enumerate(rows)}
-    for end, hit_labels in iter_term_hits(text):
+    for end, hit_labels in matches.term_hits:
         for k, is_weak in hit_labels:
             row = row_of.get(k)
             if row is None:
@@ -370,7 +414,9 @@ def category_evidence(
     sentences = split_sentences(text)
     if not sentences:
         return []
-    return select_evidence(sentences, sentence_weights(text, sentences, [LABEL_INDEX[label]], model)[0], share)
+    matches = match_text(text, model.ngram_automaton_)
+    weights = sentence_weights(sentences, [LABEL_INDEX[label]], model, matches, model.features_of(matches))
+    return select_evidence(sentences, weights[0], share)
 
 
 def classify_with_evidence(
@@ -378,10 +424,12 @@ def classify_with_evidence(
 ) -> tuple[list[Category], dict[str, list[Span]]]:
     """Scores for all labels, and evidence spans for the labels that apply (one pass for all of them)."""
     model = model or shipped_model()
-    categories = classify_categories(text, model=model)
+    matches = match_text(text, model.ngram_automaton_)
+    features = model.features_of(matches)
+    categories = rank_categories(model, model.proba_of(features))
     applying = [LABEL_INDEX[c.label] for c in categories if c.score >= THRESHOLD]
     sentences = split_sentences(text)
     if not applying or not sentences:
         return categories, {LABELS[k]: [] for k in applying}
-    weights = sentence_weights(text, sentences, applying, model)
+    weights = sentence_weights(sentences, applying, model, matches, features)
     return categories, {LABELS[k]: select_evidence(sentences, weights[row]) for row, k in enumerate(applying)}
