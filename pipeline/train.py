@@ -76,7 +76,7 @@ def compute_idf(texts: Sequence[str], automaton, n_vocab: int) -> np.ndarray:
     """Smoothed idf, ``ln((1 + n) / (1 + df)) + 1``, as scikit-learn's TfidfTransformer."""
     df = np.zeros(n_vocab)
     for text in texts:
-        df[list(cat.count_ngrams(text, automaton))] += 1
+        df[np.unique(cat.match_text(text, automaton).ngram_feature)] += 1
     return np.log((1 + len(texts)) / (1 + df)) + 1
 
 
@@ -84,7 +84,7 @@ def featurize(texts: Sequence[str], automaton, idf: np.ndarray) -> sparse.csr_ma
     """The inference features (``cat.weigh_features``) for many texts, as one sparse matrix."""
     rows, cols, vals = [], [], []
     for i, text in enumerate(texts):
-        idx, v = cat.weigh_features(cat.count_ngrams(text, automaton), cat.count_tiered_hits(text), idf, len(text))
+        idx, v = cat.weigh_matches(cat.match_text(text, automaton), idf)
         rows.append(np.full(len(idx), i))
         cols.append(idx)
         vals.append(v)

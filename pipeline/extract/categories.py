@@ -142,8 +142,13 @@ def count_tiered_hits(
     text: str, automaton: ahocorasick.Automaton | None = None, n_labels: int = len(LABELS)
 ) -> tuple[list[int], list[int]]:
     """Occurrences of each label's terms and of its weak terms, in ``LABELS`` order."""
+    return tally_tiers(iter_term_hits(text, automaton), n_labels)
+
+
+def tally_tiers(term_hits, n_labels: int = len(LABELS)) -> tuple[list[int], list[int]]:
+    """Per label, the hits of its terms and of its weak terms, from ``iter_term_hits``' pairs."""
     strong, weak = [0] * n_labels, [0] * n_labels
-    for _end, labels in iter_term_hits(text, automaton):
+    for _end, labels in term_hits:
         for label, is_weak in labels:
             (weak if is_weak else strong)[label] += 1
     return strong, weak
@@ -155,16 +160,6 @@ def count_term_hits(
     """Occurrences of each label's signal terms of both tiers, in ``LABELS`` order."""
     strong, weak = count_tiered_hits(text, automaton, n_labels)
     return [s + w for s, w in zip(strong, weak, strict=True)]
-
-
-def count_ngrams(text: str, automaton: ahocorasick.Automaton | None) -> dict[int, int]:
-    """Vocabulary counts ``{feature: n}`` (empty without a vocabulary)."""
-    counts: dict[int, int] = {}
-    if automaton is None or not text:
-        return counts
-    for _end, feature in automaton.iter(text):
-        counts[feature] = counts.get(feature, 0) + 1
-    return counts
 
 
 def weigh_features(
@@ -214,15 +209,13 @@ class TextMatches:
     term_hits: list
 
     def ngram_counts(self) -> dict[int, int]:
-        features, counts = np.unique(self.ngram_feature, return_counts=True)
-        return dict(zip(features.tolist(), counts.tolist(), strict=True))
+        # in order of first occurrence, the order the training features were summed in
+        features, first, counts = np.unique(self.ngram_feature, return_index=True, return_counts=True)
+        order = np.argsort(first, kind="stable")
+        return dict(zip(features[order].tolist(), counts[order].tolist(), strict=True))
 
     def tiered_hits(self, n_labels: int = len(LABELS)) -> tuple[list[int], list[int]]:
-        strong, weak = [0] * n_labels, [0] * n_labels
-        for _end, labels in self.term_hits:
-            for label, is_weak in labels:
-                (weak if is_weak else strong)[label] += 1
-        return strong, weak
+        return tally_tiers(self.term_hits, n_labels)
 
 
 def match_text(text: str, ngram_automaton: ahocorasick.Automaton | None) -> TextMatches:
@@ -231,6 +224,11 @@ def match_text(text: str, ngram_automaton: ahocorasick.Automaton | None) -> Text
     ends = np.fromiter((end for end, _ in hits), dtype=np.int64, count=len(hits))
     features = np.fromiter((feature for _, feature in hits), dtype=np.int64, count=len(hits))
     return TextMatches(len(text), ends, features, list(iter_term_hits(text)))
+
+
+def weigh_matches(matches: TextMatches, idf: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The feature vector of a text from its matches (``weigh_features``)."""
+    return weigh_features(matches.ngram_counts(), matches.tiered_hits(), idf, matches.n_chars)
 
 
 class CategoryModel:
@@ -252,7 +250,7 @@ class CategoryModel:
         return self.features_of(match_text(text, self.ngram_automaton_))
 
     def features_of(self, matches: TextMatches) -> tuple[np.ndarray, np.ndarray]:
-        return weigh_features(matches.ngram_counts(), matches.tiered_hits(), self.idf_, matches.n_chars)
+        return weigh_matches(matches, self.idf_)
 
     def decision_function(self, text: str) -> np.ndarray:
         idx, vals = self.features(text)
